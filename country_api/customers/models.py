@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import Column, DateTime, func
+from sqlmodel import Field, SQLModel
+
+
+class CustomerType(StrEnum):
+    HOUSEHOLD = "household"
+    BUSINESS = "business"
+    INSTITUTION = "institution"
+
+
+class CustomerBase(SQLModel):
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(default="", max_length=100)
+    phone: str | None = Field(default=None, max_length=20)
+    national_id: str | None = Field(default=None, max_length=40)
+    customer_type: CustomerType = CustomerType.HOUSEHOLD
+
+
+class Customer(CustomerBase, table=True):
+    __tablename__ = "customers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_code: str = Field(foreign_key="sites.code", max_length=3)
+    connected_at: dt.date | None = None
+    terminated_at: dt.date | None = None
+    active: bool = True
+    created_at: dt.datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    )
+    updated_at: dt.datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    )
+
+
+class Account(SQLModel, table=True):
+    """A billing account: `NNNN` + site code, numbered per site (`0045MAK`)."""
+
+    __tablename__ = "accounts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_number: str = Field(unique=True, max_length=16)
+    customer_id: int = Field(foreign_key="customers.id")
+    site_code: str = Field(foreign_key="sites.code", max_length=3)
+    sequence: int
+    opened_at: dt.datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    )
+    closed_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class SiteAccountSequence(SQLModel, table=True):
+    """The last account sequence handed out per site; a row lock makes numbering collision-free."""
+
+    __tablename__ = "site_account_sequences"
+
+    site_code: str = Field(primary_key=True, foreign_key="sites.code", max_length=3)
+    last_value: int = 0

@@ -1,0 +1,1 @@
+"""Meter platforms: where credits are pushed and readings fetched (see `protocol.py`)."""

@@ -1,0 +1,45 @@
+"""What a meter platform is: it takes credits (idempotently, by our id) for an account.
+
+A platform is a class with a `name`, built by `from_env(country_code)` from environment
+secrets, declared under the `gridcare.meter_platforms` entry point group and named per site in
+the country file (`sites[].meter_platform`, default `meters.default_platform`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+
+@dataclass(frozen=True)
+class Credit:
+    external_id: str
+    """Our payment id: the platform's idempotency key."""
+    customer_code: str
+    """The account number (`0045MAK`), the customer's code on the platform."""
+    amount_minor: int
+    currency: str
+    memo: str
+    meter_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CreditResult:
+    status: Literal["applied", "already_applied"]
+    platform_reference: str | None = None
+
+
+class PlatformError(Exception):
+    """A push that did not go through. `retryable` is False for answers retrying cannot fix."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class MeterPlatform(Protocol):
+    name: str
+
+    async def push_credit(self, credit: Credit) -> CreditResult:
+        """Apply `credit` once; a repeat of the same `external_id` answers `already_applied`."""
+        ...

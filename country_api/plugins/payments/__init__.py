@@ -1,0 +1,1 @@
+"""Payment parsers: one module per mobile-money format, found by name (see `protocol.py`)."""

@@ -1,0 +1,11 @@
+"""`gridcare`: the one command line that runs, migrates, seeds and administers the platform."""
+
+from __future__ import annotations
+
+import typer
+
+from gridcare.cli import db, serve
+
+app = typer.Typer(no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
+app.add_typer(serve.app, name="serve")
+app.add_typer(db.app, name="db")

@@ -1,0 +1,48 @@
+"""Run one service in the foreground, as production does (one process per service)."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+import uvicorn
+
+app = typer.Typer(no_args_is_help=True, help=__doc__)
+
+
+@app.command("country")
+def serve_country(
+    country: str = typer.Option(..., "--country", help="Country file name: ls, bn, zm."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int | None = typer.Option(None, help="Port; the country file's api.port by default."),
+) -> None:
+    """Serve one country's API against GRIDCARE_DATABASE_URL."""
+    os.environ["GRIDCARE_COUNTRY"] = country.lower()
+    from country_api.config import load_settings
+
+    settings = load_settings()
+    listen_port = port or int(settings.country.api.port)
+    uvicorn.run(
+        "country_api.main:create_app",
+        factory=True,
+        host=host,
+        port=listen_port,
+        log_level="info",
+        access_log=False,
+    )
+
+
+@app.command("gateway")
+def serve_gateway(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Serve the federation gateway (login, JWKS, proxy, rollups, frontend)."""
+    uvicorn.run(
+        "federation_gateway.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+    )
