@@ -1,0 +1,105 @@
+"""The gateway's settings: environment (`GRIDCARE_…`) plus every country file.
+
+The gateway knows each country from `config/countries/*.yaml` (or `GRIDCARE_CONFIG_DIR`); where a
+country's API lives defaults to the file's `api.public_url` and may be overridden per deployment
+with `GRIDCARE_COUNTRY_API_URLS=ls=http://10.0.0.5:8101,bn=…`. Secrets (database URL, signing
+key) come only from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from gridcare.countries import (
+    CONFIG_DIR,
+    ConfigError,
+    CountryConfig,
+    describe_validation_error,
+    load_all_countries,
+)
+from federation_gateway.tokens import DEFAULT_ISSUER, DEFAULT_TTL_SECONDS
+
+
+@dataclass(frozen=True)
+class CountryTarget:
+    """One country as the gateway sees it: its file and where its API answers."""
+
+    config: CountryConfig
+    api_url: str
+    timeout_seconds: float
+
+    @property
+    def code(self) -> str:
+        return self.config.code
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRIDCARE_", extra="ignore", frozen=True)
+
+    gateway_database_url: SecretStr | None = None
+    gateway_signing_key: SecretStr | None = None
+    """The private signing key as JWK JSON; generated at start (with a warning) when unset."""
+    country_api_urls: Annotated[dict[str, str], NoDecode] = {}
+    config_dir: Path = CONFIG_DIR
+    redis_url: str | None = None
+    token_ttl_seconds: Annotated[int, Field(gt=0)] = DEFAULT_TTL_SECONDS
+    token_issuer: str = DEFAULT_ISSUER
+
+    @field_validator("country_api_urls", mode="before")
+    @classmethod
+    def _parse_urls(cls, value: Any) -> Any:
+        """`ls=http://127.0.0.1:8101,bn=http://…` → {"ls": "http://127.0.0.1:8101", …}."""
+        if not isinstance(value, str):
+            return value
+        urls = {}
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            slug, separator, url = item.partition("=")
+            if not separator or not slug.strip() or not url.strip():
+                raise ValueError(f"{item!r} must look like ls=http://127.0.0.1:8101")
+            urls[slug.strip().lower()] = url.strip().rstrip("/")
+        return urls
+
+    @cached_property
+    def countries(self) -> dict[str, CountryTarget]:
+        """Every configured country keyed by slug (`ls`), with its API address."""
+        configs = load_all_countries(self.config_dir)
+        unknown = sorted(set(self.country_api_urls) - set(configs))
+        if unknown:
+            raise ConfigError(
+                f"GRIDCARE_COUNTRY_API_URLS: no country file for {', '.join(unknown)}"
+                f" in {self.config_dir}"
+            )
+        return {
+            slug: CountryTarget(
+                config=config,
+                api_url=self.country_api_urls.get(slug, config.api.public_url).rstrip("/"),
+                timeout_seconds=config.api.timeout_seconds,
+            )
+            for slug, config in configs.items()
+        }
+
+    def country(self, code: str) -> CountryTarget | None:
+        return self.countries.get(code.strip().lower())
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings for this process, or a `ConfigError` naming the variable and the problem."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigError(describe_validation_error("gateway settings (GRIDCARE_…)", error)) from None
+    settings.countries  # noqa: B018  a bad country file stops start-up here, not on first use
+    return settings
+
+
+def known_country_codes(config_dir: Path | None = None) -> frozenset[str]:
+    """Upper-case codes of every country file (`LS`, `BN`, `ZM`)."""
+    directory = config_dir or Path(os.environ.get("GRIDCARE_CONFIG_DIR", CONFIG_DIR))
+    return frozenset(config.code for config in load_all_countries(directory).values())
