@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: demo test lint typecheck pytest frontend bench clean
+.PHONY: demo test lint typecheck pytest frontend frontend-check infra-check bench clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -15,10 +15,10 @@ $(UV):
 	$(UV) sync --frozen --quiet
 	@touch $@
 
-demo: .venv/.synced
+demo: .venv/.synced frontend
 	$(UV) run gridcare demo
 
-test: .venv/.synced lint typecheck pytest
+test: .venv/.synced lint typecheck frontend-check pytest
 
 lint: .venv/.synced
 	$(UV) run ruff check .
@@ -32,6 +32,21 @@ pytest: .venv/.synced
 
 bench: .venv/.synced
 	$(UV) run python -m bench
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The portal's static build, served by the gateway at /. Rebuilt only when a source changed.
+frontend: frontend/dist/index.html
+
+frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts
+	cd frontend && npx vite build --logLevel warn
+
+frontend-check: frontend/node_modules/.installed
+	cd frontend && npx tsc --noEmit
+	cd frontend && npx vitest run
+	cd frontend && npx vite build --logLevel warn
 
 clean:
 	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,83 @@
+/** The one way the portal talks to the gateway: JSON in and out, errors in one shape. */
+
+export interface ErrorField {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: ErrorField[] = [],
+  ) {
+    super(message);
+  }
+
+  messageFor(field: string): string | undefined {
+    return this.fields.find((f) => f.field === field || f.field.endsWith(`.${field}`))?.message;
+  }
+}
+
+let token: string | null = sessionStorage.getItem("gridcare.token");
+
+export function setToken(value: string | null): void {
+  token = value;
+  if (value) sessionStorage.setItem("gridcare.token", value);
+  else sessionStorage.removeItem("gridcare.token");
+}
+
+export function currentToken(): string | null {
+  return token;
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+export async function request<T>(
+  method: string,
+  path: string,
+  options: { body?: unknown; query?: Query } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(withQuery(path, options.query), {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  const data: unknown = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const error = (data as { error?: { code: string; message: string; fields?: ErrorField[] } })?.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? "http_error",
+      error?.message ?? `${response.status} ${response.statusText}`,
+      error?.fields ?? [],
+    );
+  }
+  return data as T;
+}
+
+export const get = <T>(path: string, query?: Query) => request<T>("GET", path, { query });
+export const post = <T>(path: string, body?: unknown) => request<T>("POST", path, { body });
+export const patch = <T>(path: string, body?: unknown) => request<T>("PATCH", path, { body });
+
+/** A path on the chosen country's API, through the gateway's proxy. */
+export const countryPath = (country: string, path: string) => `/api/${country.toLowerCase()}${path}`;
+
+export function downloadUrl(path: string): string {
+  return path;
+}
