@@ -2,7 +2,10 @@
 
 from fastapi import APIRouter
 
+from country_api.audit.router import router as audit
+from country_api.customers.router import router as customers
+from country_api.meters.router import router as meters
 from country_api.sites.router import router as sites
 from country_api.system.router import router as system
 
-ROUTERS: list[APIRouter] = [system, sites]
+ROUTERS: list[APIRouter] = [system, sites, customers, meters, audit]

@@ -19,7 +19,8 @@ class Mutation(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+        default=None,  # set by the database
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
     actor: str = Field(max_length=100)
     action: str = Field(max_length=10)

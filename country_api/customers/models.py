@@ -3,8 +3,22 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, func
+from sqlalchemy import Column, DateTime, Enum, func
 from sqlmodel import Field, SQLModel
+
+
+def stored_as_value(enum: type[StrEnum]) -> Enum:
+    """A VARCHAR column holding the enum's values (`household`), as the migrations expect.
+
+    SQLModel's default would store member names (`HOUSEHOLD`) and break the CHECK constraints.
+    """
+    return Enum(
+        enum,
+        values_callable=lambda members: [member.value for member in members],
+        native_enum=False,
+        create_constraint=False,
+        length=20,
+    )
 
 
 class CustomerType(StrEnum):
@@ -18,7 +32,9 @@ class CustomerBase(SQLModel):
     last_name: str = Field(default="", max_length=100)
     phone: str | None = Field(default=None, max_length=20)
     national_id: str | None = Field(default=None, max_length=40)
-    customer_type: CustomerType = CustomerType.HOUSEHOLD
+    customer_type: CustomerType = Field(
+        default=CustomerType.HOUSEHOLD, sa_type=stored_as_value(CustomerType)
+    )
 
 
 class Customer(CustomerBase, table=True):
@@ -30,10 +46,12 @@ class Customer(CustomerBase, table=True):
     terminated_at: dt.date | None = None
     active: bool = True
     created_at: dt.datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+        default=None,  # set by the database
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
     updated_at: dt.datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+        default=None,  # set by the database
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
 
 
@@ -48,7 +66,8 @@ class Account(SQLModel, table=True):
     site_code: str = Field(foreign_key="sites.code", max_length=3)
     sequence: int
     opened_at: dt.datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+        default=None,  # set by the database
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
     closed_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 

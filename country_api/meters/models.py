@@ -6,6 +6,8 @@ from enum import StrEnum
 from sqlalchemy import Column, DateTime, func
 from sqlmodel import Field, SQLModel
 
+from country_api.customers.models import stored_as_value
+
 
 class MeterPlatform(StrEnum):
     SPARKMETER = "sparkmeter"
@@ -33,10 +35,11 @@ class Meter(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     meter_id: str = Field(unique=True, max_length=64)
-    platform: MeterPlatform
-    status: MeterStatus = MeterStatus.INACTIVE
+    platform: MeterPlatform = Field(sa_type=stored_as_value(MeterPlatform))
+    status: MeterStatus = Field(default=MeterStatus.INACTIVE, sa_type=stored_as_value(MeterStatus))
     created_at: dt.datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+        default=None,  # set by the database
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
 
 
@@ -51,8 +54,9 @@ class MeterAssignment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     meter_pk: int = Field(foreign_key="meters.id")
     account_id: int = Field(foreign_key="accounts.id")
-    role: MeterRole
+    role: MeterRole = Field(sa_type=stored_as_value(MeterRole))
     started_at: dt.datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+        default=None,  # set by the database
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
     ended_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
