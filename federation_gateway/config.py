@@ -14,9 +14,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from federation_gateway.tokens import DEFAULT_ISSUER, DEFAULT_TTL_SECONDS
 from gridcare.countries import (
     CONFIG_DIR,
     ConfigError,
@@ -24,7 +25,6 @@ from gridcare.countries import (
     describe_validation_error,
     load_all_countries,
 )
-from federation_gateway.tokens import DEFAULT_ISSUER, DEFAULT_TTL_SECONDS
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,26 @@ class CountryTarget:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="GRIDCARE_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="GRIDCARE_", extra="ignore", frozen=True, populate_by_name=True
+    )
 
-    gateway_database_url: SecretStr | None = None
+    gateway_database_url: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("GRIDCARE_GATEWAY_DATABASE_URL", "GRIDCARE_DATABASE_URL"),
+    )
+    """`GRIDCARE_GATEWAY_DATABASE_URL`, else `GRIDCARE_DATABASE_URL` (a gateway-only process)."""
     gateway_signing_key: SecretStr | None = None
     """The private signing key as JWK JSON; generated at start (with a warning) when unset."""
     country_api_urls: Annotated[dict[str, str], NoDecode] = {}
     config_dir: Path = CONFIG_DIR
+    frontend_dir: Path = Path(__file__).resolve().parent.parent / "frontend" / "dist"
+    """The built portal served at `/` (skipped when it holds no index.html)."""
     redis_url: str | None = None
+    """Shared state between gateway instances (log-in throttle); in-process when unset."""
+    login_max_failures: Annotated[int, Field(ge=0)] = 10
+    """Failed log-ins per username and client address before refusing (0: never refuse)."""
+    login_failure_window_seconds: Annotated[int, Field(gt=0)] = 900
     token_ttl_seconds: Annotated[int, Field(gt=0)] = DEFAULT_TTL_SECONDS
     token_issuer: str = DEFAULT_ISSUER
 
@@ -94,7 +106,9 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         settings = Settings(**overrides)
     except ValidationError as error:
-        raise ConfigError(describe_validation_error("gateway settings (GRIDCARE_…)", error)) from None
+        raise ConfigError(
+            describe_validation_error("gateway settings (GRIDCARE_…)", error)
+        ) from None
     settings.countries  # noqa: B018  a bad country file stops start-up here, not on first use
     return settings
 

@@ -1,0 +1,130 @@
+"""Log-in with a country choice, the signed token, and the public key that verifies it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from federation_gateway.auth.throttle import LoginThrottle
+from federation_gateway.auth.tokens import Claims
+from federation_gateway.config import Settings
+from federation_gateway.db import SessionDep
+from federation_gateway.employees import service
+from federation_gateway.employees.models import Employee
+from federation_gateway.tokens import TokenIssuer
+from gridcare.errors import Forbidden, InvalidInput, Unauthorized
+
+router = APIRouter(tags=["auth"])
+
+_AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "wrong username or password, or a bad token"},
+    403: {"description": "no role in the chosen country"},
+    422: {"description": "unknown country or malformed request"},
+    429: {"description": "too many failed log-ins for this account from this address"},
+}
+
+
+class LoginRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1024)
+    country: str = Field(min_length=1, max_length=10, description="ls, LS, bn …")
+
+
+class SwitchRequest(BaseModel):
+    country: str = Field(min_length=1, max_length=10)
+
+
+class TokenAnswer(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105  (the OAuth token type, not a secret)
+    country: str
+    role: str
+    expires_in: int
+
+
+class MeAnswer(BaseModel):
+    username: str
+    display_name: str
+    country: str
+    role: str
+    countries: dict[str, str] = Field(
+        description="every country the caller has a role in, code → role (for the switcher)"
+    )
+
+
+def _country_code(request: Request, country: str) -> str:
+    settings: Settings = request.app.state.settings
+    target = settings.country(country)
+    if target is None:
+        choices = ", ".join(sorted(settings.countries))
+        raise InvalidInput.for_field("country", f"unknown country {country!r} (known: {choices})")
+    return target.code
+
+
+def _token_for(request: Request, employee: Employee, country: str) -> TokenAnswer:
+    role = employee.roles.get(country)
+    if role is None:
+        raise Forbidden(f"{employee.username} has no role in country {country}")
+    issuer: TokenIssuer = request.app.state.issuer
+    token = issuer.issue(username=employee.username, country=country, role=role)
+    return TokenAnswer(
+        access_token=token, country=country, role=role, expires_in=issuer.ttl_seconds
+    )
+
+
+@router.post("/auth/login", responses=_AUTH_ERRORS)
+def login(body: LoginRequest, request: Request, session: SessionDep) -> TokenAnswer:
+    country = _country_code(request, body.country)
+    throttle: LoginThrottle = request.app.state.login_throttle
+    attempt = throttle.key(body.username, request.client.host if request.client else "-")
+    throttle.check(attempt)
+    try:
+        employee = service.authenticate(
+            session=session, username=body.username, password=body.password
+        )
+    except Unauthorized:
+        throttle.failed(attempt)
+        raise
+    throttle.succeeded(attempt)
+    return _token_for(request, employee, country)
+
+
+def _active_employee(session: SessionDep, claims: Claims) -> Employee:
+    employee = service.find_employee(session=session, username=claims.username)
+    if employee is None or not employee.active:
+        raise Unauthorized("this account no longer exists or is deactivated")
+    return employee
+
+
+@router.get("/auth/me", responses={401: _AUTH_ERRORS[401]})
+def me(request: Request, session: SessionDep, claims: Claims) -> MeAnswer:
+    employee = _active_employee(session, claims)
+    settings: Settings = request.app.state.settings
+    configured = {target.code for target in settings.countries.values()}
+    return MeAnswer(
+        username=employee.username,
+        display_name=employee.display_name,
+        country=claims.country,
+        role=claims.role,
+        countries={
+            code: role for code, role in sorted(employee.roles.items()) if code in configured
+        },
+    )
+
+
+@router.post("/auth/switch", responses=_AUTH_ERRORS)
+def switch(
+    body: SwitchRequest, request: Request, session: SessionDep, claims: Claims
+) -> TokenAnswer:
+    """A token for another country the caller has a role in, without asking for the password."""
+    country = _country_code(request, body.country)
+    employee = _active_employee(session, claims)
+    return _token_for(request, employee, country)
+
+
+@router.get("/.well-known/jwks.json")
+def jwks(request: Request) -> dict[str, Any]:
+    issuer: TokenIssuer = request.app.state.issuer
+    return issuer.jwks()

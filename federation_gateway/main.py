@@ -1,0 +1,77 @@
+"""`create_app`: the federation gateway (log-in, JWKS, `/api/{country}/…` proxy)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from federation_gateway.auth.router import router as auth_router
+from federation_gateway.auth.throttle import make_throttle
+from federation_gateway.config import Settings, load_settings
+from federation_gateway.db import make_engine
+from federation_gateway.employees.router import router as employees_router
+from federation_gateway.portal import mount_portal
+from federation_gateway.proxy.router import router as proxy_router
+from federation_gateway.rollups.router import router as rollups_router
+from federation_gateway.system.router import router as system_router
+from federation_gateway.tokens import TokenIssuer
+from gridcare.errors import install_error_handlers
+
+log = logging.getLogger(__name__)
+
+
+def make_issuer(settings: Settings) -> TokenIssuer:
+    options = {"issuer": settings.token_issuer, "ttl_seconds": settings.token_ttl_seconds}
+    if settings.gateway_signing_key is not None:
+        return TokenIssuer.from_jwk_json(settings.gateway_signing_key.get_secret_value(), **options)
+    log.warning(
+        "GRIDCARE_GATEWAY_SIGNING_KEY is not set: signing with a key generated for this process;"
+        " tokens stop verifying when it restarts and differ between gateway instances"
+    )
+    return TokenIssuer.generate(**options)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    country_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """The gateway app. `country_transport` carries proxied calls (tests route them in-process)."""
+    settings = settings or load_settings()
+    if engine is None:
+        if settings.gateway_database_url is None:
+            raise RuntimeError("GRIDCARE_GATEWAY_DATABASE_URL is not set")
+        engine = make_engine(settings.gateway_database_url.get_secret_value())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+        async with httpx.AsyncClient(
+            transport=country_transport, limits=limits, follow_redirects=False
+        ) as client:
+            app.state.http = client
+            yield
+
+    app = FastAPI(title="GridCare federation gateway", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.issuer = make_issuer(settings)
+    app.state.login_throttle = make_throttle(
+        settings.redis_url,
+        max_failures=settings.login_max_failures,
+        window_seconds=settings.login_failure_window_seconds,
+    )
+    install_error_handlers(app)
+    app.include_router(system_router)
+    app.include_router(auth_router)
+    app.include_router(employees_router)  # before the proxy's /api/{cc}/…
+    app.include_router(rollups_router)  # before the proxy's /api/{cc}/…
+    app.include_router(proxy_router)
+    mount_portal(app, settings.frontend_dir)  # last: it answers every path no route claims
+    return app

@@ -1,0 +1,135 @@
+"""`/api/{cc}/{path}` → that country's `/api/{path}`, so the browser talks to one origin.
+
+The gateway does not check tokens here: it passes the caller's `Authorization` header on and
+the country API verifies it (signature, country, role). Unknown country → 404; a country that
+refuses, drops or times out the connection → 502 naming the country.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
+
+from federation_gateway.config import CountryTarget, Settings
+from gridcare.errors import AppError, NotFound
+
+router = APIRouter(tags=["proxy"])
+log = logging.getLogger(__name__)
+
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+NOT_FORWARDED = HOP_BY_HOP | {"host", "content-length"}
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+class CountryUnavailable(AppError):
+    status_code = 502
+    code = "country_unavailable"
+
+
+def _forwarded_headers(headers: httpx.Headers, drop: frozenset[str]) -> list[tuple[str, str]]:
+    """Headers minus hop-by-hop ones, including any the `Connection` header names."""
+    named_in_connection = {
+        name.strip().lower()
+        for value in headers.get_list("connection")
+        for name in value.split(",")
+    }
+    return [
+        (name, value)
+        for name, value in headers.multi_items()
+        if name.lower() not in drop and name.lower() not in named_in_connection
+    ]
+
+
+def _target(request: Request, cc: str) -> CountryTarget:
+    settings: Settings = request.app.state.settings
+    target = settings.country(cc)
+    if target is None:
+        known = ", ".join(sorted(settings.countries))
+        raise NotFound(f"no country {cc!r} behind this gateway (known: {known})")
+    return target
+
+
+def _unavailable(target: CountryTarget, error: httpx.HTTPError) -> CountryUnavailable:
+    if isinstance(error, httpx.TimeoutException):
+        reason = f"did not answer within {target.timeout_seconds:g} s"
+    elif isinstance(error, httpx.ConnectError):
+        reason = "cannot be reached (connection refused or host unknown: is it running?)"
+    else:
+        reason = f"failed: {type(error).__name__}"
+    log.warning("country %s at %s %s: %s", target.code, target.api_url, reason, error)
+    return CountryUnavailable(f"the {target.config.name} ({target.code}) API {reason}")
+
+
+async def forward(cc: str, path: str, request: Request) -> StreamingResponse:
+    target = _target(request, cc)
+    client: httpx.AsyncClient = request.app.state.http
+    headers = _forwarded_headers(httpx.Headers(request.headers.raw), NOT_FORWARDED)
+    if request.client is not None:
+        previous = request.headers.get("x-forwarded-for")
+        chain = f"{previous}, {request.client.host}" if previous else request.client.host
+        headers = [(n, v) for n, v in headers if n.lower() != "x-forwarded-for"]
+        headers.append(("x-forwarded-for", chain))
+    query = request.url.query
+    outgoing = client.build_request(
+        request.method,
+        f"{target.api_url}/api/{path}" + (f"?{query}" if query else ""),
+        headers=headers,
+        content=await request.body(),
+        timeout=target.timeout_seconds,
+    )
+    try:
+        answer = await client.send(outgoing, stream=True)
+    except httpx.HTTPError as error:
+        raise _unavailable(target, error) from None
+    response = StreamingResponse(
+        _relay(answer, target),
+        status_code=answer.status_code,
+        background=BackgroundTask(answer.aclose),
+    )
+    response.raw_headers = [
+        (name.encode("latin-1"), value.encode("latin-1"))
+        for name, value in _forwarded_headers(answer.headers, HOP_BY_HOP)
+    ]
+    return response
+
+
+async def _relay(answer: httpx.Response, target: CountryTarget) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in answer.aiter_raw():
+            yield chunk
+    except httpx.HTTPError as error:
+        # Headers are already sent: all we can do is stop and leave a trace.
+        log.warning("country %s broke off its answer: %s", target.code, error)
+    finally:
+        await answer.aclose()  # also when the browser goes away mid-answer
+
+
+for _method in METHODS:  # one route per method, so each has its own OpenAPI operation id
+    router.add_api_route(
+        "/api/{cc}/{path:path}",
+        forward,
+        methods=[_method],
+        operation_id=f"forward_{_method.lower()}",
+        summary=f"Forward {_method} to a country's API",
+        responses={
+            404: {"description": "unknown country"},
+            502: {"description": "the country's API is down or not answering"},
+        },
+    )

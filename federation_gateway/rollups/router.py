@@ -1,0 +1,153 @@
+"""`/api/global/{revenue,arpu,customers,consumption}`: cross-country rollups.
+
+Money answers (`revenue`, `arpu`) look like
+
+    {"currency": "USD", "granularity": "month", "partial": false,
+     "countries": {"ls": {"status": "ok", "reason": null, "series": [
+         {"period": "2025-01", "amount_local": "1000.00", "currency": "LSL", "rate": "0.05",
+          "amount_usd": "50.00", "missing_rate": false}]},
+                   "zm": {"status": "unavailable", "reason": "did not answer within 5 s",
+                          "series": []}},
+     "totals": [{"period": "2025-01", "amount_usd": "50.00", "partial": true}],
+     "rates": [{"currency": "LSL", "period": "2025-01", "rate": "0.05", "source": "…"}],
+     "missing_rates": [{"currency": "ZMW", "period": "2025-01"}]}
+
+with money as decimal strings. A quarter row has `rate: null` and its `months`, each converted
+with its own rate. ARPU rows add `customers` and `arpu_usd`, and the answer says how ARPU
+across countries is computed (`arpu_method`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from federation_gateway.cache import make_cache
+from federation_gateway.config import Settings
+from federation_gateway.rollups.auth import Reader, country_token_issuer
+from federation_gateway.rollups.periods import Granularity, month_range, parse_month
+from federation_gateway.rollups.service import Kind, RollupContext, choose_countries, rollup
+from federation_gateway.rollups.settings import RollupSettings
+from gridcare.errors import NotFound
+
+router = APIRouter(prefix="/api/global", tags=["rollups"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no valid gateway token"},
+    403: {"description": "the role may not read cross-country rollups"},
+    422: {"description": "a month, the granularity or a country code is malformed"},
+}
+FromMonth = Annotated[str, Query(alias="from", description="First month, `2025-01`", max_length=16)]
+ToMonth = Annotated[str, Query(alias="to", description="Last month, `2025-12`", max_length=16)]
+Countries = Annotated[
+    str | None, Query(description="Country codes, `LS,BN` (default: all)", max_length=200)
+]
+
+
+def rollup_context(request: Request) -> RollupContext:
+    """Made on first use and kept on the app; tests may set `app.state.rollup_cache` first."""
+    context: RollupContext | None = getattr(request.app.state, "rollup_context", None)
+    if context is None:
+        settings: Settings = request.app.state.settings
+        options = RollupSettings()
+        cache = getattr(request.app.state, "rollup_cache", None) or make_cache(
+            settings.redis_url, prefix=options.cache_prefix
+        )
+        context = RollupContext(
+            client=request.app.state.http,
+            settings=settings,
+            engine=request.app.state.engine,
+            cache=cache,
+            issuer=country_token_issuer(request),
+            ttl_seconds=options.rollup_cache_seconds,
+        )
+        request.app.state.rollup_context = context
+    return context
+
+
+async def _answer(
+    request: Request,
+    reader: Reader,
+    kind: Kind,
+    first: str,
+    last: str,
+    granularity: Granularity,
+    countries: str | None,
+) -> dict[str, Any]:
+    context = rollup_context(request)
+    months = month_range(
+        parse_month(first, field="from"), parse_month(last, field="to"), granularity
+    )
+    return await rollup(
+        context=context,
+        reader=reader,
+        kind=kind,
+        months=months,
+        granularity=granularity,
+        targets=choose_countries(context.settings, countries),
+    )
+
+
+@router.get("/revenue", responses=ERRORS)
+async def global_revenue(
+    request: Request,
+    reader: Reader,
+    first: FromMonth,
+    last: ToMonth,
+    granularity: Granularity = Granularity.MONTH,
+    countries: Countries = None,
+) -> dict[str, Any]:
+    """Revenue per country in local currency and USD (each month at its own average rate)."""
+    return await _answer(request, reader, Kind.REVENUE, first, last, granularity, countries)
+
+
+@router.get("/arpu", responses=ERRORS)
+async def global_arpu(
+    request: Request,
+    reader: Reader,
+    first: FromMonth,
+    last: ToMonth,
+    granularity: Granularity = Granularity.MONTH,
+    countries: Countries = None,
+) -> dict[str, Any]:
+    """USD ARPU per country and across countries (total USD revenue / total customers)."""
+    return await _answer(request, reader, Kind.ARPU, first, last, granularity, countries)
+
+
+@router.get("/customers", responses=ERRORS)
+async def global_customers(
+    request: Request,
+    reader: Reader,
+    first: FromMonth,
+    last: ToMonth,
+    granularity: Granularity = Granularity.MONTH,
+    countries: Countries = None,
+) -> dict[str, Any]:
+    """Customer counts per country and summed (total, active, new, terminated, paying)."""
+    return await _answer(request, reader, Kind.CUSTOMERS, first, last, granularity, countries)
+
+
+@router.get("/consumption", responses=ERRORS)
+async def global_consumption(
+    request: Request,
+    reader: Reader,
+    first: FromMonth,
+    last: ToMonth,
+    granularity: Granularity = Granularity.MONTH,
+    countries: Countries = None,
+) -> dict[str, Any]:
+    """kWh measured per country and summed."""
+    return await _answer(request, reader, Kind.CONSUMPTION, first, last, granularity, countries)
+
+
+@router.delete(
+    "/cache/{cc}", status_code=204, responses={**ERRORS, 404: {"description": "unknown"}}
+)
+async def invalidate_country_cache(request: Request, reader: Reader, cc: str) -> None:
+    """Forget every cached answer of one country (and the rollups built from them)."""
+    context = rollup_context(request)
+    slug = cc.strip().lower()
+    if slug not in context.settings.countries:
+        raise NotFound(f"no country {cc!r} behind this gateway")
+    await context.invalidate_country(slug)
