@@ -27,9 +27,17 @@ class ParsedPayment:
     remark: str | None = None
     """The raw remark / motif / message field, when the format has one."""
     account_candidates: tuple[str, ...] = ()
-    """Normalised account tokens (`0252SHG`): those in the remark first, then the rest of the body."""
+    """Normalised account tokens (`0252SHG`): the remark's first, then the rest of the body's."""
     paid_at: dt.datetime | None = None
     """When the provider says the payment happened (timezone-aware), if the SMS says."""
+    payer_reference: str | None = None
+    """What the payer typed in a `Reference`/`Ref` field (often an account or a bill number).
+
+    Never the idempotency key: payers type the same reference every month."""
+    synthetic_reference: bool = False
+    """True when the SMS carries no provider transaction id and `reference` is a hash of the
+    message (`sms:…`). Two genuine payments can produce the same text (same payer, amount and
+    remark), so ingest should then key idempotency on the gateway's message id instead."""
 
 
 @dataclass(frozen=True)
