@@ -43,3 +43,26 @@ class MeterPlatform(Protocol):
     async def push_credit(self, credit: Credit) -> CreditResult:
         """Apply `credit` once; a repeat of the same `external_id` answers `already_applied`."""
         ...
+
+
+class RateLimited(PlatformError):
+    """The platform (or our own budget for it) refuses more requests for now.
+
+    `retry_after` is in seconds when the platform said (`Retry-After`), else None. Always
+    retryable: the caller should stop calling this platform (or organisation) and resume later.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message, retryable=True)
+        self.retry_after = retry_after
+
+
+class PlatformNotConfigured(PlatformError):
+    """A setting the platform needs (URL, key) is missing from the environment.
+
+    Retryable: the outbox keeps the credit and succeeds once the setting is provided and the
+    service restarted.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=True)
