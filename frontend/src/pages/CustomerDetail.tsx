@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { useParams } from "react-router-dom";
 import { ApiError, get, patch } from "../api/client";
-import type { Customer, Meter } from "../api/types";
+import type { Customer, Meter, Page } from "../api/types";
 import { useSession } from "../auth/session";
 
 const EDITABLE = ["first_name", "last_name", "phone", "national_id"] as const;
@@ -17,7 +17,7 @@ export function CustomerDetail() {
 
   const load = useCallback(async () => {
     setCustomer(await get<Customer>(api(`/customers/${account}`)));
-    setMeters(await get<Meter[]>(api("/meters"), { account_number: account }));
+    setMeters((await get<Page<Meter>>(api("/meters"), { account_number: account })).items);
   }, [api, account]);
 
   useEffect(() => {
