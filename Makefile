@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: demo test lint typecheck pytest frontend frontend-check infra-check bench clean
+.PHONY: demo test lint typecheck pytest frontend frontend-check infra-check chromium bench clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -18,7 +18,7 @@ $(UV):
 demo: .venv/.synced frontend
 	$(UV) run gridcare demo
 
-test: .venv/.synced lint typecheck frontend-check pytest
+test: .venv/.synced lint typecheck frontend-check infra-check pytest
 
 lint: .venv/.synced
 	$(UV) run ruff check .
@@ -27,8 +27,18 @@ lint: .venv/.synced
 typecheck: .venv/.synced
 	$(UV) run mypy
 
-pytest: .venv/.synced
+pytest: .venv/.synced frontend chromium
 	$(UV) run pytest
+
+# Browser tests drive Debian's Chromium; install it when missing (needs root and apt).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Terraform checked statically: python-hcl2 in the tests, checkov (own venv, offline) here.
+infra-check:
+	bash infra/check.sh
 
 bench: .venv/.synced
 	$(UV) run python -m bench

