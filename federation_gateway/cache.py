@@ -59,6 +59,9 @@ class MemoryCache:
         self._tags.clear()
 
 
+TAG_GRACE_MS = 3_600_000
+
+
 class RedisCache:
     def __init__(self, url: str, *, prefix: str = DEFAULT_PREFIX) -> None:
         self.client = aioredis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
@@ -84,9 +87,10 @@ class RedisCache:
             async with self.client.pipeline(transaction=True) as pipe:
                 pipe.set(self._key(key), json.dumps(value), px=milliseconds)
                 for tag in tags:
+                    # A tag outlives every entry it names (stale names are harmless to
+                    # delete); a plain PEXPIRE keeps this working on Redis 6 as well.
                     pipe.sadd(self._tag(tag), self._key(key))
-                    pipe.pexpire(self._tag(tag), milliseconds, gt=True)
-                    pipe.pexpire(self._tag(tag), milliseconds, nx=True)
+                    pipe.pexpire(self._tag(tag), milliseconds + TAG_GRACE_MS)
                 await pipe.execute()
         except RedisError as error:
             log.warning("cache: cannot write Redis, not cached: %s", error)

@@ -57,9 +57,11 @@ class Settings(BaseSettings):
     frontend_dir: Path = Path(__file__).resolve().parent.parent / "frontend" / "dist"
     """The built portal served at `/` (skipped when it holds no index.html)."""
     redis_url: str | None = None
-    """Shared state between gateway instances (log-in throttle); in-process when unset."""
+    """Shared state between gateway instances (log-in limits, caches); in-process when unset."""
     login_max_failures: Annotated[int, Field(ge=0)] = 10
-    """Failed log-ins per username and client address before refusing (0: never refuse)."""
+    """Failed log-ins per username before it is locked for the window (0: never)."""
+    login_max_failures_per_ip: Annotated[int, Field(ge=0)] = 50
+    """Failed log-ins per client address before it is locked for the window (0: never)."""
     login_failure_window_seconds: Annotated[int, Field(gt=0)] = 900
     token_ttl_seconds: Annotated[int, Field(gt=0)] = DEFAULT_TTL_SECONDS
     token_issuer: str = DEFAULT_ISSUER

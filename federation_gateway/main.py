@@ -10,8 +10,8 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from federation_gateway.auth.ratelimit import make_login_limiter
 from federation_gateway.auth.router import router as auth_router
-from federation_gateway.auth.throttle import make_throttle
 from federation_gateway.config import Settings, load_settings
 from federation_gateway.db import make_engine
 from federation_gateway.employees.router import router as employees_router
@@ -62,9 +62,10 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.issuer = make_issuer(settings)
-    app.state.login_throttle = make_throttle(
+    app.state.login_limiter = make_login_limiter(
         settings.redis_url,
-        max_failures=settings.login_max_failures,
+        max_per_user=settings.login_max_failures,
+        max_per_ip=settings.login_max_failures_per_ip,
         window_seconds=settings.login_failure_window_seconds,
     )
     install_error_handlers(app)

@@ -22,6 +22,8 @@ class AppError(Exception):
         super().__init__(message)
         self.message = message
         self.fields = fields or []
+        self.headers: dict[str, str] = {}
+        """Extra response headers (`Retry-After`, `WWW-Authenticate`)."""
 
 
 class NotFound(AppError):
@@ -46,6 +48,10 @@ class InvalidInput(AppError):
 class Unauthorized(AppError):
     status_code = 401
     code = "unauthorized"
+
+    def __init__(self, message: str, *, fields: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message, fields=fields)
+        self.headers = {"WWW-Authenticate": "Bearer"}
 
 
 class Forbidden(AppError):
@@ -75,11 +81,10 @@ def _validation_fields(error: RequestValidationError) -> list[dict[str, str]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, error: AppError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
         return JSONResponse(
             error_body(error.code, error.message, error.fields),
             status_code=error.status_code,
-            headers=headers,
+            headers=error.headers or None,
         )
 
     @app.exception_handler(RequestValidationError)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from federation_gateway.auth.throttle import LoginThrottle
+from federation_gateway.auth.ratelimit import LoginLimiter
 from federation_gateway.auth.tokens import Claims
 from federation_gateway.config import Settings
 from federation_gateway.db import SessionDep
@@ -22,7 +22,7 @@ _AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "wrong username or password, or a bad token"},
     403: {"description": "no role in the chosen country"},
     422: {"description": "unknown country or malformed request"},
-    429: {"description": "too many failed log-ins for this account from this address"},
+    429: {"description": "too many failed log-ins for this account or address (Retry-After)"},
 }
 
 
@@ -77,17 +77,17 @@ def _token_for(request: Request, employee: Employee, country: str) -> TokenAnswe
 @router.post("/auth/login", responses=_AUTH_ERRORS)
 def login(body: LoginRequest, request: Request, session: SessionDep) -> TokenAnswer:
     country = _country_code(request, body.country)
-    throttle: LoginThrottle = request.app.state.login_throttle
-    attempt = throttle.key(body.username, request.client.host if request.client else "-")
-    throttle.check(attempt)
+    limiter: LoginLimiter = request.app.state.login_limiter
+    attempt = {"username": body.username, "ip": request.client.host if request.client else "-"}
+    limiter.check_login_allowed(**attempt)
     try:
         employee = service.authenticate(
             session=session, username=body.username, password=body.password
         )
     except Unauthorized:
-        throttle.failed(attempt)
+        limiter.record_login_failure(**attempt)
         raise
-    throttle.succeeded(attempt)
+    limiter.record_login_success(**attempt)
     return _token_for(request, employee, country)
 
 

@@ -138,10 +138,12 @@ def seed_missing(*, session: Session, rates: Iterable[MonthlyRate]) -> int:
     ]
     if not values:
         return 0
-    statement = insert(FxRate).values(values).on_conflict_do_nothing()
-    result = session.execute(statement)
+    statement = (
+        insert(FxRate).values(values).on_conflict_do_nothing().returning(col(FxRate.currency))
+    )
+    added = len(session.execute(statement).all())
     session.commit()
-    return int(getattr(result, "rowcount", 0) or 0)
+    return added
 
 
 def seed_shipped_file(*, session: Session) -> int:

@@ -40,6 +40,9 @@ def global_reader(
     employee = find_employee(session=session, username=claims.username)
     if employee is None or not employee.active:
         raise Unauthorized("this account no longer exists or is deactivated")
+    current_role = employee.roles.get(claims.country.upper())
+    if current_role is None or not allows(current_role, Permission.GLOBAL_READ):
+        raise Forbidden(f"{employee.username} no longer holds a role that reads rollups")
     return GlobalReader(username=employee.username, roles=dict(employee.roles))
 
 

@@ -26,8 +26,9 @@ from fastapi import APIRouter, Query, Request
 from federation_gateway.cache import make_cache
 from federation_gateway.config import Settings
 from federation_gateway.rollups.auth import Reader, country_token_issuer
+from federation_gateway.rollups.context import RollupContext
 from federation_gateway.rollups.periods import Granularity, month_range, parse_month
-from federation_gateway.rollups.service import Kind, RollupContext, choose_countries, rollup
+from federation_gateway.rollups.service import Kind, choose_countries, rollup
 from federation_gateway.rollups.settings import RollupSettings
 from gridcare.errors import NotFound
 

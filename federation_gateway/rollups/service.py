@@ -8,26 +8,18 @@ A whole answer is cached only when it is complete (not partial).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-import httpx
-from sqlalchemy import Engine
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
-
-from federation_gateway.cache import Cache
 from federation_gateway.config import CountryTarget, Settings
-from federation_gateway.fx import service as fx
 from federation_gateway.fx.models import MonthlyRate
 from federation_gateway.fx.service import RateKey
 from federation_gateway.rollups.auth import GlobalReader, country_token
 from federation_gateway.rollups.client import CountryAnswer, country_tag, fan_out
+from federation_gateway.rollups.context import FX_TAG, RollupContext
 from federation_gateway.rollups.convert import (
     MalformedAnswer,
     decimal_of,
@@ -38,7 +30,6 @@ from federation_gateway.rollups.convert import (
     usd,
 )
 from federation_gateway.rollups.periods import Granularity, month_label, period_label
-from federation_gateway.tokens import TokenIssuer
 from gridcare.errors import InvalidInput
 
 ARPU_METHOD = (
@@ -46,7 +37,6 @@ ARPU_METHOD = (
     " at the period's end, over the countries whose revenue could be converted; it is not an"
     " average of the countries' ARPUs"
 )
-FX_TAG = "fx"
 
 
 class Kind(StrEnum):
@@ -54,59 +44,6 @@ class Kind(StrEnum):
     ARPU = "arpu"
     CUSTOMERS = "customers"
     CONSUMPTION = "consumption"
-
-
-@dataclass
-class RollupContext:
-    client: httpx.AsyncClient
-    settings: Settings
-    engine: Engine
-    cache: Cache
-    issuer: TokenIssuer
-    ttl_seconds: float
-    seed_shipped_rates: bool = True
-    _seeded: bool = False
-    _seed_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _marked: set[RateKey] = field(default_factory=set)
-
-    def _in_session(self, work: Callable[[Session], Any]) -> Any:
-        with Session(self.engine, expire_on_commit=False) as session:
-            return work(session)
-
-    async def rates(self, keys: set[RateKey]) -> dict[RateKey, MonthlyRate]:
-        if not keys:
-            return {}
-        if self.seed_shipped_rates and not self._seeded:
-            async with self._seed_lock:
-                if not self._seeded:
-                    await run_in_threadpool(
-                        self._in_session, lambda s: fx.seed_shipped_file(session=s)
-                    )
-                    self._seeded = True
-        cache_key = "fx:" + ";".join(f"{c}:{m:%Y-%m}" for c, m in sorted(keys))
-        cached = await self.cache.get(cache_key)
-        if isinstance(cached, list):
-            found = [
-                MonthlyRate(r[0], dt.date.fromisoformat(r[1]), Decimal(r[2]), r[3]) for r in cached
-            ]
-            return {(rate.currency, rate.month): rate for rate in found}
-        rates: dict[RateKey, MonthlyRate] = await run_in_threadpool(
-            self._in_session, lambda s: fx.find_rates(session=s, keys=keys)
-        )
-        rows = [
-            [r.currency, r.month.isoformat(), str(r.usd_per_unit), r.source] for r in rates.values()
-        ]
-        await self.cache.set(cache_key, rows, ttl=self.ttl_seconds, tags=[FX_TAG])
-        return rates
-
-    async def mark_used(self, keys: set[RateKey]) -> None:
-        fresh = keys - self._marked
-        if fresh:
-            await run_in_threadpool(self._in_session, lambda s: fx.mark_used(session=s, keys=fresh))
-            self._marked |= fresh
-
-    async def invalidate_country(self, slug: str) -> None:
-        await self.cache.invalidate(country_tag(slug))
 
 
 def choose_countries(settings: Settings, countries: str | None) -> dict[str, CountryTarget]:
@@ -136,13 +73,15 @@ async def rollup(
     granularity: Granularity,
     targets: dict[str, CountryTarget],
 ) -> dict[str, Any]:
-    tokens = {slug: country_token(context.issuer, reader, t.code) for slug, t in targets.items()}
-    access = ",".join(f"{slug}={int(token is not None)}" for slug, token in sorted(tokens.items()))
+    access = ",".join(
+        f"{slug}={int(target.code in reader.roles)}" for slug, target in sorted(targets.items())
+    )
     span = f"{month_label(months[0])}..{month_label(months[-1])}"
     response_key = f"rollup:{kind}:{span}:{granularity}:{access}"
     cached = await context.cache.get(response_key)
     if isinstance(cached, dict):
         return cached
+    tokens = {slug: country_token(context.issuer, reader, t.code) for slug, t in targets.items()}
     money = kind in (Kind.REVENUE, Kind.ARPU)
     path = "/api/om-report/revenue" if money else f"/api/om-report/{kind}"
     params = {

@@ -13,7 +13,7 @@ Wiring in a log-in route:
     … on a wrong password: limiter.record_login_failure(username=…, ip=…)
     … on success:          limiter.record_login_success(username=…, ip=…)
 
-`install_login_locked_handler(app)` makes `LoginLocked` answer 429 with `Retry-After`.
+`LoginLocked` is an `AppError`: the shared handler answers 429 with `Retry-After`.
 """
 
 from __future__ import annotations
@@ -25,11 +25,9 @@ import time
 from typing import Protocol
 
 import redis
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 
-from gridcare.errors import AppError, error_body
+from gridcare.errors import AppError
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +39,7 @@ class LoginLocked(AppError):
     def __init__(self, message: str, *, retry_after_seconds: int) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+        self.headers = {"Retry-After": str(retry_after_seconds)}
 
 
 class WindowCounter(Protocol):
@@ -99,8 +98,10 @@ class RedisWindowCounter:
     def add(self, key: str, window_seconds: int) -> None:
         try:
             with self.client.pipeline(transaction=True) as pipe:
+                # The window starts at the first failure: create it with its expiry, then count
+                # (INCR keeps the expiry). Works on Redis 6 too, which lacks EXPIRE … NX.
+                pipe.set(f"{self.prefix}:{key}", 0, ex=window_seconds, nx=True)
                 pipe.incr(f"{self.prefix}:{key}")
-                pipe.expire(f"{self.prefix}:{key}", window_seconds, nx=True)
                 pipe.execute()
         except RedisError as error:
             log.warning("login limiter cannot write Redis: %s", error)
@@ -168,13 +169,3 @@ def make_login_limiter(
     return LoginLimiter(
         counter, max_per_user=max_per_user, max_per_ip=max_per_ip, window_seconds=window_seconds
     )
-
-
-def install_login_locked_handler(app: FastAPI) -> None:
-    @app.exception_handler(LoginLocked)
-    async def _locked(request: Request, error: LoginLocked) -> JSONResponse:
-        return JSONResponse(
-            error_body(error.code, error.message),
-            status_code=429,
-            headers={"Retry-After": str(error.retry_after_seconds)},
-        )
