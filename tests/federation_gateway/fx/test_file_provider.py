@@ -19,12 +19,14 @@ def test_shipped_file_states_its_source_and_range() -> None:
     comments = [line for line in SHIPPED_FILE.read_text().splitlines() if line.startswith("#")]
     text = "\n".join(comments)
     assert "European Central Bank" in text and "EXR.M.USD.EUR.SP00.A" in text
-    assert "2024-01 .. 2024-12" in text
+    assert "South African Reserve Bank" in text
+    assert "EUR and XOF 2023-01 .. 2025-06; ZAR and LSL 2023-01 .. 2025-06" in text
     assert "gridcare fx update" in text
     rates = FileFxProvider().load()
     months = {rate.month for rate in rates}
-    assert min(months) == dt.date(2024, 1, 1) and max(months) == dt.date(2024, 12, 1)
-    assert {rate.currency for rate in rates} == {"EUR", "XOF"}, "the header names what it holds"
+    assert min(months) == dt.date(2023, 1, 1) and max(months) == dt.date(2025, 6, 1)
+    held = {rate.currency for rate in rates}
+    assert held == {"EUR", "XOF", "ZAR", "LSL"}, "the header names what it holds"
 
 
 def test_shipped_file_agrees_with_the_pegs() -> None:
