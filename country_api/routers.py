@@ -5,7 +5,19 @@ from fastapi import APIRouter
 from country_api.audit.router import router as audit
 from country_api.customers.router import router as customers
 from country_api.meters.router import router as meters
+from country_api.payments.router import router as payments
 from country_api.sites.router import router as sites
+from country_api.sms.router import router as sms
 from country_api.system.router import router as system
+from country_api.tariffs.router import router as tariffs
 
-ROUTERS: list[APIRouter] = [system, sites, customers, meters, audit]
+ROUTERS: list[APIRouter] = [
+    system,
+    sites,
+    customers,
+    meters,
+    audit,
+    payments,
+    sms,
+    tariffs,
+]

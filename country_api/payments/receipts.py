@@ -1,0 +1,62 @@
+"""Receipt SMS in the country's language(s), amounts formatted by babel in each locale.
+
+Wording adapted from the operator's own receipts (`../shared/data/sms/*.json`, outbound
+templates). The balance is not in the text: it depends on consumption, known to metering.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel.numbers import format_currency, format_decimal
+
+from country_api.payments.money import to_major
+from gridcare.countries import CountryConfig
+
+ELECTRICITY = {
+    "st": "Patala ea {amount} bakeng sa ntlo ea {account} e amohetsoe: {kwh} kWh. Ref {ref}.",
+    "en": "Payment of {amount} for account {account} received: {kwh} kWh. Ref {ref}.",
+    "fr": "Paiement de {amount} pour le compte {account} enregistré : {kwh} kWh. Réf {ref}.",
+}
+FEE = {
+    "st": "Patala ea {amount} bakeng sa ntlo ea {account} (tefo ea {fee}) e amohetsoe. Ref {ref}.",
+    "en": "Payment of {amount} for account {account} ({fee} fee) received. Ref {ref}.",
+    "fr": "Paiement de {amount} pour le compte {account} ({fee}) enregistré. Réf {ref}.",
+}
+FEE_LABELS = {
+    "st": {"connection": "ho hokela", "readyboard": "readyboard"},
+    "fr": {"connection": "frais de raccordement", "readyboard": "readyboard"},
+}
+
+
+def receipt_text(
+    *,
+    country: CountryConfig,
+    account_number: str,
+    amount_minor: int,
+    kwh: Decimal,
+    reference: str,
+    exact_fee: str | None = None,
+) -> str:
+    """One text, one paragraph per country language (Sesotho then English for Lesotho)."""
+    amount = to_major(amount_minor, country.currency)
+    paragraphs = []
+    for locale in _receipt_locales(country):
+        language = locale.split("_")[0]
+        values = {
+            "amount": format_currency(amount, country.currency, locale=locale),
+            "account": account_number,
+            "kwh": format_decimal(kwh.quantize(Decimal("0.1")), format="#,##0.0", locale=locale),
+            "ref": reference,
+        }
+        if exact_fee is not None:
+            label = FEE_LABELS.get(language, {}).get(exact_fee, exact_fee)
+            paragraphs.append(FEE.get(language, FEE["en"]).format(fee=label, **values))
+        else:
+            paragraphs.append(ELECTRICITY.get(language, ELECTRICITY["en"]).format(**values))
+    return "\n".join(paragraphs)
+
+
+def _receipt_locales(country: CountryConfig) -> list[str]:
+    """The country's locales, a local language before English (Sesotho, then English)."""
+    return sorted(country.locales, key=lambda locale: locale.startswith("en"))

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from country_api.auth import Reader, Staff, require
+from country_api.db import SessionDep
+from country_api.payments import service
+from country_api.payments.flows import ingest_webhook
+from country_api.payments.lifespan import payments_lifespan
+from country_api.payments.models import (
+    Balance,
+    ManualPayment,
+    PaymentPage,
+    PaymentPublic,
+    ReversalRequest,
+    WebhookPayment,
+)
+from country_api.sms.gateway import GatewayKey
+from gridcare.roles import Permission
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no valid token or gateway key"},
+    403: {"description": "the role may not do this"},
+    404: {"description": "no such payment or account"},
+    409: {"description": "already paid or already reversed"},
+    422: {"description": "invalid input; the error names the field"},
+}
+router = APIRouter(tags=["payments"], lifespan=payments_lifespan, responses=ERRORS)
+PaymentWriter = Annotated[Staff, Depends(require(Permission.PAYMENTS_WRITE))]
+
+
+@router.get("/api/payments")
+def get_payments(
+    session: SessionDep,
+    staff: Reader,
+    account_number: Annotated[str | None, Query(max_length=16)] = None,
+    since: dt.datetime | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> PaymentPage:
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)
+    return service.list_payments(
+        session=session,
+        account_number=account_number,
+        since=since,
+        page=page,
+        page_size=page_size,
+    )
+
+
+@router.post("/api/payments/webhook")
+def post_webhook(
+    request: Request, session: SessionDep, key: GatewayKey, data: WebhookPayment
+) -> dict[str, Any]:
+    """Structured payments from aggregators; same idempotency and outcomes as SMS."""
+    result = ingest_webhook(
+        session=session, country=request.app.state.settings.country, payload=data
+    )
+    return result.public()
+
+
+@router.post("/api/payments", status_code=201)
+def post_payment(
+    request: Request, session: SessionDep, staff: PaymentWriter, data: ManualPayment
+) -> PaymentPublic:
+    return service.record_manual_payment(
+        session=session,
+        country=request.app.state.settings.country,
+        data=data,
+        actor=staff.username,
+    )
+
+
+@router.get("/api/payments/{payment_id}")
+def get_payment(session: SessionDep, staff: Reader, payment_id: int) -> PaymentPublic:
+    return service.get_payment(session=session, payment_id=payment_id)
+
+
+@router.post("/api/payments/{payment_id}/reverse", status_code=201)
+def reverse(
+    session: SessionDep, staff: PaymentWriter, payment_id: int, data: ReversalRequest
+) -> PaymentPublic:
+    return service.record_reversal(
+        session=session, payment_id=payment_id, reason=data.reason, actor=staff.username
+    )
+
+
+@router.get("/api/accounts/{account_number}/balance")
+def get_balance(
+    request: Request, session: SessionDep, staff: Reader, account_number: str
+) -> Balance:
+    return service.account_balance(
+        session=session,
+        country=request.app.state.settings.country,
+        account_number=account_number,
+    )

@@ -1,0 +1,1 @@
+"""Incoming SMS: the verbatim inbox, the Medic Gateway endpoint, operator templates."""

@@ -1,0 +1,1 @@
+"""Tariffs: currency per kWh, country default with site and customer overrides."""
