@@ -13,14 +13,14 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 from country_api.plugins.payments.chain import parse_with, parsers_for_country
 from country_api.plugins.payments.protocol import ParsedPayment, PaymentParser, Rejection
 from country_api.plugins.payments.templates import TemplateParser, compile_template
 from gridcare.countries import load_country
+from gridcare.data import SMS_SAMPLES_DIR
 
-SMS_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "sms"
+SMS_DIR = SMS_SAMPLES_DIR
 GARBAGE_WORDS = [
     *("ok", "thanks", "see", "you", "tomorrow", "ke", "a", "leboha", "motlakase", "ha", "o"),
     *("sebetse", "bonjour", "merci", "svp", "Airtime", "bundle", "promo", "Dial", "*111#"),

@@ -1,12 +1,12 @@
 import json
 from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 import pytest
 from babel.numbers import format_currency
 
 from federation_gateway.tokens import TokenIssuer
+from gridcare.data import SMS_SAMPLES_DIR
 from tests.country_api.payments.factories import (
     GATEWAY,
     add_account,
@@ -20,7 +20,7 @@ from tests.country_api.payments.factories import (
 from tests.support.countries import country_app
 
 Auth = Callable[..., dict[str, str]]
-SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "data" / "sms"
+SAMPLES = SMS_SAMPLES_DIR
 OUTCOMES = {"payment", "duplicate", "unmatched", "fee", "unparsed", "rejected"}
 
 

@@ -1,13 +1,14 @@
-"""The shared SMS samples (`../shared/data/sms/`), one test case per message."""
+"""The shared SMS samples (`data/sms/`), one test case per message."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-SMS_DIR = Path(__file__).resolve().parents[5] / "shared" / "data" / "sms"
+from gridcare.data import SMS_SAMPLES_DIR
+
+SMS_DIR = SMS_SAMPLES_DIR
 
 
 @dataclass(frozen=True)

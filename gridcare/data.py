@@ -1,0 +1,7 @@
+"""Where the reference data shipped with the code lives (`data/` at the repository root)."""
+
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SMS_SAMPLES_DIR = DATA_DIR / "sms"
+BN_SAM_HOURLY_CSV = DATA_DIR / "consumption" / "bn_sam_hourly_kwh.csv.gz"
