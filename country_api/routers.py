@@ -2,8 +2,11 @@
 
 from fastapi import APIRouter
 
+from country_api.analytics.router import router as analytics
 from country_api.audit.router import router as audit
 from country_api.customers.router import router as customers
+from country_api.exports.router import router as exports
+from country_api.metering.router import router as metering
 from country_api.meters.router import router as meters
 from country_api.payments.router import router as payments
 from country_api.sites.router import router as sites
@@ -16,8 +19,11 @@ ROUTERS: list[APIRouter] = [
     sites,
     customers,
     meters,
+    metering,
     audit,
     payments,
     sms,
     tariffs,
+    analytics,
+    exports,
 ]

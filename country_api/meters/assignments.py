@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from country_api.audit.models import Mutation
 from country_api.audit.service import record_mutation
 from country_api.customers.models import Account
+from country_api.metering.rollup import refresh_assignments
 from country_api.meters.models import (
     Meter,
     MeterAssignment,
@@ -146,6 +147,10 @@ def apply_assignment_state(
             session=session, actor=actor, meter=arriving_meter, status=MeterStatus.ACTIVE
         )
         flush_or_conflict(session, account.account_number)
+    moved = [meter for _, meter in rows if target.get(meter.meter_id) != current[meter.meter_id]]
+    for meter in [*moved, *(meters[meter_id] for meter_id in arriving)]:
+        if meter.id is not None:  # its stored hours follow the assignment now in force
+            refresh_assignments(session.connection(), meter_pk=meter.id)
     return record_mutation(
         session=session,
         actor=actor,

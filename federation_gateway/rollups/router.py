@@ -62,6 +62,7 @@ def rollup_context(request: Request) -> RollupContext:
             cache=cache,
             issuer=country_token_issuer(request),
             ttl_seconds=options.rollup_cache_seconds,
+            seed_shipped_rates=options.fx_seed_shipped_file,
         )
         request.app.state.rollup_context = context
     return context

@@ -21,5 +21,7 @@ class RollupSettings(BaseSettings):
     """How long country answers, rollups and rate look-ups stay cached."""
     cache_prefix: str = DEFAULT_PREFIX
     """Redis key prefix (tests and side-by-side deployments use their own)."""
+    fx_seed_shipped_file: bool = True
+    """Load the shipped rates file (`federation_gateway/data/`) into the rates table once."""
     fx_url: str | None = None
     """The rates service of `federation_gateway.fx.http_provider` (`gridcare fx update`)."""

@@ -4,17 +4,28 @@ import { Layout } from "./components/Layout";
 import { CustomerDetail } from "./pages/CustomerDetail";
 import { Customers } from "./pages/Customers";
 import { Dashboard } from "./pages/Dashboard";
+import { Financial } from "./pages/Financial";
+import { Global } from "./pages/Global";
 import { Login } from "./pages/Login";
+import { OmReport } from "./pages/OmReport";
+import { Payments } from "./pages/Payments";
+import { Tariffs } from "./pages/Tariffs";
 
 export function App() {
-  const { me } = useSession();
-  if (!me) return <Login />;
+  const { me, config } = useSession();
+  if (!me || !config) return <Login />;
   return (
     <Routes>
       <Route element={<Layout />}>
         <Route index element={<Dashboard />} />
         <Route path="customers" element={<Customers />} />
         <Route path="customers/:account" element={<CustomerDetail />} />
+        <Route path="payments" element={<Payments />} />
+        <Route path="tariffs" element={<Tariffs />} />
+        <Route path="om-report" element={<OmReport />} />
+        <Route path="financial" element={<Financial />} />
+        <Route path="global" element={<Global />} />
+        <Route path="*" element={<Dashboard />} />
       </Route>
     </Routes>
   );

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from gridcare.cli import country, db, employee, fx, payments, serve
+from gridcare.cli import analytics, country, db, demo, employee, fx, imports, payments, serve
 
 app = typer.Typer(no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
 app.add_typer(serve.app, name="serve")
@@ -12,4 +12,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(employee.app, name="employee")
 app.add_typer(country.app, name="country")
 app.add_typer(payments.app, name="payments")
+app.add_typer(imports.app, name="import")
 app.add_typer(fx.app, name="fx")
+app.add_typer(analytics.app, name="analytics")
+app.command("demo")(demo.run)

@@ -76,7 +76,9 @@ def test_an_unknown_plugin_stops_start_up(tmp_path: Path, monkeypatch: pytest.Mo
     _write_variant(tmp_path, payments={"parsers": ["mpesa_ls", "carrier_pigeon"]})
     monkeypatch.setenv("GRIDCARE_CONFIG_DIR", str(tmp_path))
     monkeypatch.setenv("GRIDCARE_COUNTRY", "ls")
-    with pytest.raises(ConfigError, match=r"ls\.yaml: field payments\.parsers\[1\]: unknown plugin"):
+    with pytest.raises(
+        ConfigError, match=r"ls\.yaml: field payments\.parsers\[1\]: unknown plugin"
+    ):
         load_settings()
 
 

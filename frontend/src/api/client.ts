@@ -78,6 +78,35 @@ export const patch = <T>(path: string, body?: unknown) => request<T>("PATCH", pa
 /** A path on the chosen country's API, through the gateway's proxy. */
 export const countryPath = (country: string, path: string) => `/api/${country.toLowerCase()}${path}`;
 
-export function downloadUrl(path: string): string {
-  return path;
+/** Fetches a file with the session's token, reporting progress (0..1, or null while unknown). */
+export async function download(
+  path: string,
+  query: Query | undefined,
+  onProgress: (fraction: number | null) => void,
+): Promise<{ blob: Blob; filename: string }> {
+  const headers: Record<string, string> = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(withQuery(path, query), { headers });
+  if (!response.ok || !response.body) {
+    const data: unknown = await response.json().catch(() => null);
+    const error = (data as { error?: { code: string; message: string } } | null)?.error;
+    throw new ApiError(response.status, error?.code ?? "http_error", error?.message ?? response.statusText);
+  }
+  const total = Number(response.headers.get("content-length")) || 0;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  onProgress(total ? 0 : null);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    onProgress(total ? received / total : null);
+  }
+  const disposition = response.headers.get("content-disposition") ?? "";
+  const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+  const filename = named?.[1] ? decodeURIComponent(named[1]) : path.split("/").pop() ?? "download";
+  const type = response.headers.get("content-type") ?? "application/octet-stream";
+  return { blob: new Blob(chunks as BlobPart[], { type }), filename };
 }

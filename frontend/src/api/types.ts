@@ -1,4 +1,5 @@
-/** Shapes of the gateway and country API answers the portal reads (see their OpenAPI docs). */
+/** Shapes of the gateway and country API answers the portal reads (see their OpenAPI docs).
+ * Money is a decimal string in major units of `currency`; energy a kWh decimal string. */
 
 export interface LoginAnswer {
   access_token: string;
@@ -10,6 +11,7 @@ export interface LoginAnswer {
 
 export interface Me {
   username: string;
+  display_name?: string;
   country: string;
   role: string;
   countries: Record<string, string>;
@@ -17,6 +19,7 @@ export interface Me {
 
 export interface CountrySummary {
   code: string;
+  slug?: string;
   name: string;
   currency: string;
   locale: string;
@@ -45,12 +48,15 @@ export interface Page<T> {
   total: number;
 }
 
+export type MeterRole = "primary" | "check" | "backup";
+
 export interface Meter {
   meter_id: string;
-  role: "primary" | "check" | "backup";
+  role: MeterRole | null;
   status: string;
   platform: string;
   account_number?: string | null;
+  assigned_at?: string | null;
 }
 
 export interface Customer {
@@ -64,5 +70,164 @@ export interface Customer {
   account_numbers: string[];
   active: boolean;
   connected_at?: string | null;
-  meters?: Meter[];
+  terminated_at?: string | null;
+}
+
+export interface Account {
+  account_number: string;
+  site_code: string;
+  opened_at: string;
+  closed_at: string | null;
+  meters: Meter[];
+}
+
+export interface CustomerDetail extends Customer {
+  account_number: string | null;
+  accounts: Account[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Payment {
+  id: number;
+  account_number: string;
+  amount: string;
+  currency: string;
+  kwh: string;
+  rate: string | null;
+  provider: string;
+  reference: string;
+  paid_at: string;
+  status: "posted" | "reversed" | "reversal" | string;
+  credit_status: string;
+  fee_amount: string;
+  source: string;
+}
+
+export interface Balance {
+  account_number: string;
+  currency: string;
+  amount: string;
+  kwh: string;
+  fee_debt: string;
+}
+
+export type Granularity = "hour" | "day" | "month";
+
+export interface Consumption {
+  items: { period: string; kwh: string }[];
+  unit: "kWh";
+}
+
+export interface InboxMessage {
+  id: number;
+  source: string;
+  sender: string;
+  content: string;
+  received_at: string;
+  outcome: string;
+  reason: string | null;
+  parsed: Record<string, unknown> | null;
+  payment_id: number | null;
+  account_number: string | null;
+  allocated_by: string | null;
+}
+
+export interface Tariff {
+  id: number | null;
+  scope: string;
+  site_code: string | null;
+  customer_id: number | null;
+  rate_per_kwh: string;
+  currency: string;
+  effective_from: string | null;
+  created_at: string | null;
+  created_by: string;
+  note: string | null;
+}
+
+export interface TariffView {
+  current: Tariff | null;
+  history: Tariff[];
+}
+
+export interface ArpuFigures {
+  revenue: string;
+  customers: number;
+  arpu: string;
+}
+
+export interface ArpuReport {
+  currency: string;
+  arpu: (ArpuFigures & { period: string; currency: string; per_site: Record<string, ArpuFigures> })[];
+}
+
+export interface SalesEntry {
+  period: string;
+  revenue: string;
+  fees: string;
+  payments: number;
+  kwh_vended: string;
+  customers_cumulative: number;
+}
+
+export interface SalesReport {
+  currency: string;
+  series: SalesEntry[];
+  per_site: Record<string, SalesEntry[]>;
+}
+
+export interface ConsumptionEntry {
+  period: string;
+  kwh: string;
+  customers: number;
+  average_kwh_per_customer: string;
+}
+
+export interface ConsumptionReport {
+  unit: "kWh";
+  series: ConsumptionEntry[];
+  per_site: Record<string, ConsumptionEntry[]>;
+}
+
+export interface CustomerEntry {
+  period: string;
+  total: number;
+  active: number;
+  new: number;
+  terminated: number;
+  paying: number;
+  activation_rate: string | null;
+  growth: number;
+  growth_rate: string | null;
+}
+
+export interface CustomerReport {
+  series: CustomerEntry[];
+  per_site: Record<string, CustomerEntry[]>;
+}
+
+export interface GlobalRow {
+  period: string;
+  amount_local: string | null;
+  currency: string;
+  rate: string | null;
+  amount_usd: string | null;
+  missing_rate: boolean;
+}
+
+export interface GlobalCountry {
+  status: "ok" | "unavailable" | string;
+  reason: string | null;
+  series: GlobalRow[];
+}
+
+export interface GlobalRevenue {
+  currency: "USD";
+  granularity: string;
+  partial: boolean;
+  countries: Record<string, GlobalCountry>;
+  totals: { period: string; amount_usd: string | null; partial: boolean }[];
+  rates: { currency: string; period: string; rate: string; source: string }[];
+  missing_rates: { currency: string; period: string }[];
 }

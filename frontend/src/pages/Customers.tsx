@@ -17,7 +17,7 @@ function useDebounced<T>(value: T, delay = 250): T {
 }
 
 export function Customers() {
-  const { config, t, api } = useSession();
+  const { config, t, path } = useSession();
   const [query, setQuery] = useState("");
   const [site, setSite] = useState("");
   const [page, setPage] = useState(1);
@@ -27,16 +27,16 @@ export function Customers() {
   useEffect(() => setPage(1), [settledQuery, site]);
   useEffect(() => {
     let current = true;
-    get<Page<Customer>>(api("/customers"), { q: settledQuery, site, page, page_size: PAGE_SIZE })
-      .then((answer) => current && setResult(answer));
+    get<Page<Customer>>(path("customers"), { q: settledQuery, site, page, page_size: PAGE_SIZE })
+      .then((answer) => current && setResult(answer), () => current && setResult({ items: [], total: 0 }));
     return () => {
       current = false;
     };
-  }, [api, settledQuery, site, page]);
+  }, [path, settledQuery, site, page]);
 
   const pages = result ? Math.max(1, Math.ceil(result.total / PAGE_SIZE)) : 1;
   return (
-    <section>
+    <section className="customers">
       <h1>{t.customers}</h1>
       <div className="filters">
         <input type="search" aria-label={t.search} placeholder={t.search} value={query}

@@ -1,20 +1,28 @@
 import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { ApiError, get } from "../api/client";
+import { gatewayPath } from "../api/endpoints";
 import type { CountrySummary } from "../api/types";
 import { useSession } from "../auth/session";
+import { languageFor, strings } from "../i18n";
 
+/** Every country is offered; choosing one the user has no role in gets a clear refusal. */
 export function Login() {
-  const { login, t } = useSession();
+  const { login } = useSession();
   const [countries, setCountries] = useState<CountrySummary[]>([]);
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [country, setCountry] = useState("LS");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const chosen = countries.find((c) => c.code === country);
+  const t = strings(languageFor(chosen?.locale));
 
   useEffect(() => {
-    get<CountrySummary[]>("/api/countries").then(setCountries, () => setCountries([]));
+    get<CountrySummary[]>(gatewayPath("countries")).then((list) => {
+      setCountries(list);
+      if (list.length && !list.some((c) => c.code === "LS")) setCountry(list[0]?.code ?? "");
+    }, () => setCountries([]));
   }, []);
 
   async function submit(event: FormEvent) {
@@ -24,7 +32,8 @@ export function Login() {
     try {
       await login(username, password, country);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
+      if (caught instanceof ApiError && caught.status === 403) setError(t.noRoleIn(chosen?.name ?? country));
+      else setError(caught instanceof ApiError ? caught.message : String(caught));
     } finally {
       setBusy(false);
     }

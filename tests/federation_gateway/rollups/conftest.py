@@ -260,8 +260,10 @@ async def federation3(
     gateway_db: str,
     country_servers: tuple[TokenIssuer, dict[str, CountryServer]],
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[Federation3]:
     issuer, servers = country_servers
+    monkeypatch.setenv("GRIDCARE_FX_SEED_SHIPPED_FILE", "false")  # the test's rates, no others
     engine = make_engine(gateway_db, pool_size=2)
     with Session(engine) as session:
         upsert_employee(

@@ -1,0 +1,1 @@
+"""Monthly rollups and the O&M reports read from them."""

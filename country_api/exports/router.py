@@ -1,0 +1,59 @@
+"""`GET /api/exports/{name}.xlsx`: customers, payments, meters, consumption, mutations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
+
+from country_api.auth import Reader
+from country_api.db import SessionDep
+from country_api.exports.service import ExportName, export_filename, export_workbook
+from country_api.exports.writer import XLSX
+from gridcare.countries import CountryConfig
+from gridcare.errors import InvalidInput
+
+router = APIRouter(prefix="/api/exports", tags=["exports"])
+
+
+@router.get(
+    "/{name}.xlsx",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {XLSX: {}}, "description": "the export as an Excel workbook"},
+        401: {"description": "no valid token"},
+        403: {"description": "the role may not read"},
+        422: {"description": "unknown export or bad dates"},
+    },
+)
+def get_export(
+    name: ExportName,
+    request: Request,
+    session: SessionDep,
+    staff: Reader,
+    first: Annotated[
+        dt.date | None, Query(alias="from", description="First local day included")
+    ] = None,
+    last: Annotated[
+        dt.date | None, Query(alias="to", description="Last local day included")
+    ] = None,
+) -> FileResponse:
+    """Typed columns (dates as dates, money as numbers in the currency's format), frozen
+    header, filters; rows are streamed from the database into the file."""
+    if first is not None and last is not None and last < first:
+        raise InvalidInput.for_field("to", "must not be before from")
+    country: CountryConfig = request.app.state.settings.country
+    next_day = last + dt.timedelta(days=1) if last is not None else None
+    path, _ = export_workbook(
+        session=session, country=country, name=name, first=first, next_day=next_day
+    )
+    today = dt.datetime.now(country.zone).date()
+    return FileResponse(
+        path,
+        media_type=XLSX,
+        filename=export_filename(country, name, today),
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )

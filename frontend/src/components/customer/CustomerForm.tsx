@@ -1,0 +1,56 @@
+import { useState } from "react";
+import type { FormEvent } from "react";
+import { ApiError, patch } from "../../api/client";
+import type { CustomerDetail } from "../../api/types";
+import { useSession } from "../../auth/session";
+
+const EDITABLE = ["first_name", "last_name", "phone", "national_id"] as const;
+type Editable = (typeof EDITABLE)[number];
+
+/** The customer's details; editable by roles that may write customers, errors shown per field. */
+export function CustomerForm(props: { customer: CustomerDetail; account: string; onSaved(): void }) {
+  const { t, path, can } = useSession();
+  const initial = Object.fromEntries(EDITABLE.map((f) => [f, props.customer[f] ?? ""])) as Record<Editable, string>;
+  const [values, setValues] = useState(initial);
+  const [problem, setProblem] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const editable = can("customers.write");
+  const labels: Record<Editable, string> = {
+    first_name: t.firstName, last_name: t.lastName, phone: t.phone, national_id: t.nationalId,
+  };
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setProblem(null);
+    setSaved(false);
+    const changed = Object.fromEntries(
+      EDITABLE.filter((f) => values[f] !== initial[f]).map((f) => [f, values[f] === "" && f !== "last_name" ? null : values[f]]),
+    );
+    try {
+      await patch(path("updateCustomer", { account_number: props.account }), changed);
+      setSaved(true);
+      props.onSaved();
+    } catch (caught) {
+      if (caught instanceof ApiError) setProblem(caught);
+      else throw caught;
+    }
+  }
+
+  return (
+    <form className="card grid" onSubmit={submit} aria-label={t.details}>
+      {EDITABLE.map((field) => (
+        <label key={field}>
+          {labels[field]}
+          <input name={field} value={values[field]} readOnly={!editable}
+            onChange={(e) => setValues({ ...values, [field]: e.target.value })}
+            aria-invalid={Boolean(problem?.messageFor(field))} />
+          {problem?.messageFor(field) && <span className="field-error">{problem.messageFor(field)}</span>}
+        </label>
+      ))}
+      <label>{t.site}<input value={props.customer.site_code} readOnly /></label>
+      <label>{t.customerType}<input value={props.customer.customer_type} readOnly /></label>
+      {problem && problem.fields.length === 0 && <p role="alert" className="error">{problem.message}</p>}
+      {editable && <div><button type="submit">{t.save}</button> {saved && <span role="status">{t.saved}</span>}</div>}
+    </form>
+  );
+}

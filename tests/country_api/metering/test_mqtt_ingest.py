@@ -1,0 +1,183 @@
+"""1Meter telemetry over a real MQTT broker, checked against the hourly table exactly."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from country_api.db import make_engine
+from country_api.metering.mqtt import TelemetrySubscriber, parse_broker_url
+from federation_gateway.tokens import TokenIssuer
+from gridcare.countries import load_country
+from tests.country_api.metering.broker import Publisher, mqtt_broker
+from tests.country_api.metering.conftest import add_account, hourly, rejections, utc
+from tests.support.countries import country_app, running
+
+SAST = load_country("ls").meter_clock
+
+
+@pytest.fixture(scope="module")
+def broker_url() -> Iterator[str]:
+    with mqtt_broker() as url:
+        yield url
+
+
+def record(stamp: str, active: str, integrated: str, meter: str = "000023022673") -> str:
+    return json.dumps(
+        {
+            "meterId": meter,
+            "Time": stamp,
+            "EnergyActive": f"{active} kWh",
+            "EnergyIntegrated": integrated,
+            "PowerActive": "152.0 W",
+            "Voltage": "230.1 V",
+            "Current": "0.66 A",
+            "Frequency": "50.0 Hz",
+            "Relay": "1",
+        }
+    )
+
+
+def wait_for(subscriber: TelemetrySubscriber, count: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while subscriber.processed < count:
+        assert time.monotonic() < deadline, f"only {subscriber.processed}/{count} processed"
+        time.sleep(0.05)
+
+
+def test_duplicates_reboot_decrease_and_late_messages(broker_url: str, ls_db: str) -> None:
+    add_account(ls_db, "0045MAK", [("23022673", "primary")])
+    address = parse_broker_url(broker_url)
+    topic = f"oneMeter/{uuid.uuid4().hex[:8]}/telemetry"
+    engine = make_engine(ls_db, pool_size=2)
+    subscriber = TelemetrySubscriber(
+        url=broker_url,
+        engine=engine,
+        clock=SAST,
+        client_id=f"test-{uuid.uuid4().hex}",
+        topic=topic,  # one thing's topic: the shared broker may carry other runs' messages
+    )
+    subscriber.start()
+    publisher = Publisher(address.host, address.port)
+    try:
+        assert subscriber.connected.wait(10)
+        time.sleep(0.3)  # the subscription is acknowledged after the connection
+        in_order = [
+            record("202604281400", "1.00", "1.0000"),
+            record("202604281415", "1.01", "1.0123"),
+            record("202604281415", "1.01", "1.0123"),  # duplicate
+            record("202604281430", "1.03", "0.0050"),  # reboot: integrated restarts
+            record("202604281445", "1.04", "0.0140"),
+            record("202604281510", "1.02", "0.0100"),  # register decrease
+            record("202604281530", "1.05", "0.0400"),
+            "not json at all",
+        ]
+        for payload in in_order:
+            publisher.publish(topic, payload)
+        wait_for(subscriber, len(in_order))
+        assert hourly(ls_db, "23022673") == {
+            utc("2026-04-28T12:00"): Decimal("0.041300"),  # 12.3 + 20 (active) + 9
+            utc("2026-04-28T13:00"): Decimal("0.030000"),  # 0 (decrease) + 30
+        }
+        publisher.publish(topic, record("202604281505", "1.045", "0.0180"))  # late, hour 13
+        publisher.publish(topic, record("202604281350", "0.98", "0.9900"))  # late, hour 11
+        wait_for(subscriber, len(in_order) + 2)
+        assert hourly(ls_db, "23022673") == {
+            utc("2026-04-28T11:00"): Decimal("0.000000"),
+            utc("2026-04-28T12:00"): Decimal("0.051300"),  # + 10 before the old first
+            utc("2026-04-28T13:00"): Decimal("0.034000"),  # 4 + 0 + 30
+        }
+        assert [(code, reason.split(": ", 1)[1]) for _, code, reason, _ in rejections(ls_db)] == [
+            (422, "not JSON")
+        ]
+    finally:
+        publisher.close()
+        subscriber.stop(end_session=True)
+        engine.dispose()
+
+
+def test_messages_sent_while_away_arrive_on_reconnect(broker_url: str, ls_db: str) -> None:
+    if not os.environ.get("GRIDCARE_TEST_MQTT_URL"):
+        pytest.skip("the embedded amqtt broker keeps no messages for offline sessions")
+    add_account(ls_db, "0046MAK", [("23022675", "primary")])
+    address = parse_broker_url(broker_url)
+    thing = uuid.uuid4().hex[:8]
+    client_id = f"test-{uuid.uuid4().hex}"
+    engine = make_engine(ls_db, pool_size=2)
+    publisher = Publisher(address.host, address.port)
+
+    def subscriber() -> TelemetrySubscriber:
+        return TelemetrySubscriber(
+            url=broker_url,
+            engine=engine,
+            clock=SAST,
+            client_id=client_id,
+            topic=f"oneMeter/{thing}/telemetry",
+        )
+
+    first = subscriber()
+    first.start()
+    try:
+        assert first.connected.wait(10)
+        time.sleep(0.3)
+        publisher.publish(
+            f"oneMeter/{thing}/telemetry", record("202604281400", "2.00", "2.0", "23022675")
+        )
+        wait_for(first, 1)
+    finally:
+        first.stop()
+    publisher.publish(
+        f"oneMeter/{thing}/telemetry", record("202604281420", "2.10", "2.1", "23022675")
+    )
+    second = subscriber()
+    second.start()
+    try:
+        wait_for(second, 1)
+        assert hourly(ls_db, "23022675") == {utc("2026-04-28T12:00"): Decimal("0.100000")}
+    finally:
+        second.stop(end_session=True)
+        publisher.close()
+        engine.dispose()
+
+
+async def test_the_app_runs_the_subscriber_when_a_broker_is_configured(
+    broker_url: str, ls_db: str, issuer: TokenIssuer, auth: Any
+) -> None:
+    add_account(ls_db, "0047MAK", [("23022677", "primary")])
+    address = parse_broker_url(broker_url)
+    client_id = f"test-app-{uuid.uuid4().hex}"
+    thing = uuid.uuid4().hex[:8]
+    os.environ["GRIDCARE_MQTT_CLIENT_ID"] = client_id
+    os.environ["GRIDCARE_MQTT_TOPIC"] = f"oneMeter/{thing}/telemetry"
+    try:
+        app = country_app("ls", ls_db, issuer, mqtt_url=broker_url)
+        async with running(app) as client:
+            subscriber = app.state.mqtt_subscriber
+            assert subscriber is not None and subscriber.connected.wait(10)
+            await asyncio.sleep(0.3)
+            publisher = Publisher(address.host, address.port)
+            try:
+                for stamp, energy in (("202604281400", "1.00"), ("202604281430", "1.25")):
+                    publisher.publish(
+                        f"oneMeter/{thing}/telemetry", record(stamp, energy, "", "23022677")
+                    )
+                wait_for(subscriber, 2)
+            finally:
+                publisher.close()
+            answer = await client.get(
+                "/api/accounts/0047MAK/consumption",
+                params={"from": "2026-04-28T00:00:00Z", "to": "2026-04-29T00:00:00Z"},
+                headers=auth(),
+            )
+    finally:
+        os.environ.pop("GRIDCARE_MQTT_CLIENT_ID", None)
+        os.environ.pop("GRIDCARE_MQTT_TOPIC", None)
+    assert answer.json()["items"] == [{"period": "2026-04-28T12:00:00Z", "kwh": "0.2500"}]
