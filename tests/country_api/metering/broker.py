@@ -34,10 +34,17 @@ def mqtt_broker() -> Iterator[str]:
         "listeners": {"default": {"type": "tcp", "bind": f"127.0.0.1:{port}"}},
         "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},
     }
-    broker = Broker(config, loop=loop)
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    asyncio.run_coroutine_threadsafe(broker.start(), loop).result(10)
+
+    async def start() -> Broker:
+        # Built inside its own running loop: amqtt makes futures on the current loop, and the
+        # test thread may have none (after Playwright or pytest-asyncio closed theirs).
+        made = Broker(config)
+        await made.start()
+        return made
+
+    broker = asyncio.run_coroutine_threadsafe(start(), loop).result(10)
     try:
         yield f"mqtt://127.0.0.1:{port}?protocol=3.1.1"  # amqtt speaks MQTT 3.1.1 only
     finally:
