@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     iot_key: SecretStr | None = None
     mqtt_url: str | None = None
     redis_url: str | None = None
+    outbox_metric_interval_seconds: int = 60  # credit outbox backlog log line; 0 turns it off
+    koios_import_interval_minutes: float = 0  # 0: off; see country_api/imports/schedule.py
+    koios_import_sites: str = ""  # "org/site,org/site", for the scheduled Koios import
 
     @classmethod
     def settings_customise_sources(

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 from sqlmodel import Session
 
+from country_api.payments.backlog import log_backlog_every
 from country_api.payments.outbox import CreditWorker, PlatformFor
 from country_api.plugins.meters.factory import platform_for_site
 from country_api.tariffs.service import seed_country_default
@@ -24,7 +25,8 @@ def default_platform_for(country: CountryConfig) -> PlatformFor:
 
 @contextlib.asynccontextmanager
 async def payments_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Starts the credit outbox worker when `features.meter_credit` is on.
+    """Starts the credit outbox worker and its backlog log line (backlog.py) when
+    `features.meter_credit` is on.
 
     Tests and benchmarks may set `app.state.credit_platform_for` (site → platform) and
     `app.state.credit_worker_options` before start-up.
@@ -48,10 +50,20 @@ async def payments_lifespan(app: FastAPI) -> AsyncIterator[None]:
         )
         app.state.credit_worker = worker
         task = asyncio.create_task(worker.run(stop), name="credit-outbox")
+    metrics: asyncio.Task[None] | None = None
+    interval = app.state.settings.outbox_metric_interval_seconds
+    if country.features.meter_credit and interval > 0:
+        backlog = log_backlog_every(
+            engine=engine, country_code=country.code, interval_seconds=interval, stop=stop
+        )
+        metrics = asyncio.create_task(backlog, name="credit-outbox-backlog")
     try:
         yield
     finally:
         stop.set()
+        if metrics is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(metrics, 10)  # cancelled if a query hangs
         if task is not None:
             try:
                 await asyncio.wait_for(task, 30)

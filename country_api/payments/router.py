@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from country_api.auth import Reader, Staff, require
 from country_api.db import SessionDep
 from country_api.payments import service
+from country_api.payments.backlog import Backlog, outbox_backlog
 from country_api.payments.flows import ingest_webhook
 from country_api.payments.lifespan import payments_lifespan
 from country_api.payments.models import (
@@ -73,6 +74,12 @@ def post_payment(
         data=data,
         actor=staff.username,
     )
+
+
+@router.get("/api/payments/outbox/backlog")
+def get_outbox_backlog(session: SessionDep, staff: Reader) -> Backlog:
+    """Meter credits waiting or dead in the outbox, and the oldest wait (the alarm's metric)."""
+    return outbox_backlog(session=session)
 
 
 @router.get("/api/payments/{payment_id}")

@@ -123,18 +123,6 @@ module "api" {
     { for name, secret in aws_secretsmanager_secret.operator : name => secret.arn },
   )
   secrets_kms_key_arn = aws_kms_key.country.arn
-  task_policy_json    = data.aws_iam_policy_document.publish_metrics.json
-}
-
-# The application publishes its credit outbox backlog (see alarms.tf); nothing else.
-data "aws_iam_policy_document" "publish_metrics" {
-  statement {
-    actions   = ["cloudwatch:PutMetricData"]
-    resources = ["*"]
-    condition {
-      test     = "StringEquals"
-      variable = "cloudwatch:namespace"
-      values   = [local.metric_namespace]
-    }
-  }
+  # No task policy: the application calls no AWS API; its credit outbox backlog reaches
+  # CloudWatch as a log line turned into a metric (alarms.tf).
 }
