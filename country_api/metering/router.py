@@ -148,6 +148,7 @@ def _store_http_reading(
     responses={404: {"description": "Unknown account"}, 422: ERRORS[422]},
 )
 def get_consumption(
+    request: Request,
     account_number: str,
     session: SessionDep,
     staff: Reader,
@@ -155,13 +156,15 @@ def get_consumption(
     start: Annotated[dt.datetime | None, Query(alias="from")] = None,
     end: Annotated[dt.datetime | None, Query(alias="to")] = None,
 ) -> ConsumptionAnswer:
-    """kWh per UTC hour/day/month in [from, to), primary meters only."""
+    """kWh per hour, or per day/month of the country's calendar, in [from, to), primary meters
+    only; each period is named by its start instant in UTC."""
     return service.consumption(
         session=session,
         account_number=account_number,
         granularity=granularity,
         start=start,
         end=end,
+        timezone=request.app.state.settings.country.timezone,
     )
 
 

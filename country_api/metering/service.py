@@ -79,21 +79,30 @@ def consumption(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    timezone: str = "UTC",
 ) -> ConsumptionAnswer:
-    """Energy per UTC hour, day or month, counting the account's primary meters only."""
+    """Energy per hour, or per day or month of the country's calendar (`timezone`), counting
+    the account's primary meters only. Each period is named by its start instant in UTC: a
+    Maseru day 2026-04-28 is `2026-04-27T22:00:00Z`."""
     account = account_id(session, account_number)
     start, end = consumption_window(granularity, start, end, now or dt.datetime.now(dt.UTC))
     rows = session.execute(
         text(
             """
-            SELECT date_trunc(:unit, hour, 'UTC') AS period, sum(kwh) AS kwh
+            SELECT date_trunc(:unit, hour, :timezone) AS period, sum(kwh) AS kwh
             FROM hourly_consumption
             WHERE account_id = :account AND role = 'primary'
               AND hour >= :start AND hour < :end
             GROUP BY 1 ORDER BY 1
             """
         ),
-        {"unit": granularity, "account": account, "start": start, "end": end},
+        {
+            "unit": granularity,
+            "timezone": timezone,
+            "account": account,
+            "start": start,
+            "end": end,
+        },
     ).all()
     return ConsumptionAnswer(
         items=[

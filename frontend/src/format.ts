@@ -70,3 +70,20 @@ export function startOfDayIn(now: Date, timeZone: string): Date {
 export function dayOf(instant: Date, timeZone: string): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
 }
+
+const PERIOD_STYLE: Record<"hour" | "day" | "month", Intl.DateTimeFormatOptions> = {
+  hour: { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" },
+  day: { year: "numeric", month: "short", day: "numeric" },
+  month: { year: "numeric", month: "short" },
+};
+
+/** A period's start instant (`2026-04-27T22:00:00Z`) as the country's calendar shows it. */
+export function formatPeriod(
+  instant: string,
+  granularity: "hour" | "day" | "month",
+  locale: string,
+  timeZone: string,
+): string {
+  const style = { ...PERIOD_STYLE[granularity], timeZone };
+  return new Intl.DateTimeFormat(bcp47(locale), style).format(new Date(instant));
+}

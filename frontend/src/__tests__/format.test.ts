@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addMonths, formatMoney, monthOf, quarterOf, startOfDayIn, zonedInstant } from "../format";
+import { addMonths, formatMoney, formatPeriod, monthOf, quarterOf, startOfDayIn, zonedInstant } from "../format";
 import { languageFor, strings } from "../i18n";
 
 describe("formatting for the country's locale", () => {
@@ -34,5 +34,8 @@ describe("wall-clock times of the country", () => {
   it("reads a datetime input in the country's zone, not the browser's", () => {
     expect(zonedInstant("2026-01-01T06:00", "Africa/Maseru").toISOString()).toBe("2026-01-01T04:00:00.000Z");
     expect(zonedInstant("2026-07-01T00:30", "Africa/Porto-Novo").toISOString()).toBe("2026-06-30T23:30:00.000Z");
+  });
+  it("shows a Maseru day that began at 22:00 UTC as that day", () => {
+    expect(formatPeriod("2026-04-27T22:00:00Z", "day", "en_LS", "Africa/Maseru")).toContain("28");
   });
 });

@@ -116,7 +116,8 @@ async def test_consumption_counts_primary_meters_only(
         params={"granularity": "day", "from": "2026-04-01T00:00:00Z", "to": "2026-05-01T00:00:00Z"},
         headers=auth(),
     )
-    assert daily.json()["items"] == [{"period": "2026-04-28T00:00:00Z", "kwh": "0.2000"}]
+    # Days are Maseru's (UTC+2): 28 April there began at 22:00 UTC on the 27th.
+    assert daily.json()["items"] == [{"period": "2026-04-27T22:00:00Z", "kwh": "0.2000"}]
     summary = await iot_client.get("/api/accounts/0045MAK/metering", headers=auth())
     assert summary.status_code == 200
     assert summary.json()["last_reading"]["meter_id"] == "23022673"

@@ -3,7 +3,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { get } from "../../api/client";
 import type { Consumption, Granularity } from "../../api/types";
 import { useSession } from "../../auth/session";
-import { dayOf, formatNumber } from "../../format";
+import { dayOf, formatNumber, formatPeriod } from "../../format";
 import { ErrorNote } from "../Notes";
 import { useLoad } from "../useLoad";
 
@@ -16,7 +16,8 @@ function rangeFor(granularity: Granularity, timeZone: string): { from: string; t
   return { from: dayOf(start, timeZone), to: dayOf(tomorrow, timeZone) };
 }
 
-/** kWh of the account's primary meters per hour, day or month (UTC periods from the API). */
+/** kWh of the account's primary meters per hour, or per day or month of the country's calendar
+ * (the API names each period by its start in UTC; shown here in the country's time zone). */
 export function ConsumptionChart({ account }: { account: string }) {
   const { t, path, config } = useSession();
   const zone = config?.timezone ?? "UTC";
@@ -35,7 +36,10 @@ export function ConsumptionChart({ account }: { account: string }) {
   }
 
   const locale = config?.locale ?? "en";
-  const points = (data?.items ?? []).map((item) => ({ period: item.period.replace("T", " ").slice(0, 16), kwh: Number(item.kwh) }));
+  const points = (data?.items ?? []).map((item) => ({
+    period: formatPeriod(item.period, granularity, locale, zone),
+    kwh: Number(item.kwh),
+  }));
   const labels: Record<Granularity, string> = { hour: t.hourly, day: t.daily, month: t.monthly };
   return (
     <div className="card chart" data-testid="consumption-chart">
