@@ -118,7 +118,9 @@ def test_hostile_bodies_match_in_bounded_time() -> None:
     started = time.perf_counter()
     for body in bodies:
         assert template.parse(body, provider="mtn_momo", currency="XOF") is None
-    assert time.perf_counter() - started < 0.5
+    # A guard against catastrophic backtracking (which takes minutes here), not a speed claim:
+    # the bound is ~50x the measured worst case, so a busy machine cannot fail it.
+    assert time.perf_counter() - started < 2
 
 
 def test_template_parser_is_a_payment_parser() -> None:
