@@ -4,7 +4,9 @@ Rules (each figure can be checked by hand from the answer):
 - a month's money is `amount_local * usd_per_unit` of that month, rounded to cents (half even);
 - a quarter is the sum of its months' rounded USD amounts, each month with its own rate;
 - a month without a rate is never converted: `amount_usd` and `rate` are null, `missing_rate`
-  true, and it is left out of the totals, which are then marked partial.
+  true, and it is left out of the totals, which are then marked partial;
+- except a month with no money at all: zero is zero in any currency, so it counts as
+  `amount_usd` "0.00" with no rate (a country not yet selling never makes a rollup partial).
 """
 
 from __future__ import annotations
@@ -65,13 +67,17 @@ def money_row(
     month: dt.date, amount: Decimal, currency: str, rates: dict[RateKey, MonthlyRate]
 ) -> dict[str, Any]:
     rate = rates.get((currency, month))
+    if rate is not None:
+        converted: str | None = text(usd(amount * rate.usd_per_unit))
+    else:
+        converted = text(usd(Decimal(0))) if amount == 0 else None
     return {
         "period": month_label(month),
         "amount_local": text(amount),
         "currency": currency,
         "rate": None if rate is None else rate_text(rate.usd_per_unit),
-        "amount_usd": None if rate is None else text(usd(amount * rate.usd_per_unit)),
-        "missing_rate": rate is None,
+        "amount_usd": converted,
+        "missing_rate": converted is None,
     }
 
 
