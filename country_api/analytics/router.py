@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
+from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from country_api.analytics import population, service
@@ -88,10 +90,7 @@ def customer_periods(
     return month_periods(first, last, granularity)
 
 
-Periods = Annotated[list[Period], Depends(month_periods)]
 Months = Annotated[list[Period], Depends(monthly)]
-Quarters = Annotated[list[Period], Depends(quarterly)]
-CustomerPeriods = Annotated[list[Period], Depends(customer_periods)]
 GroupBy = Annotated[population.GroupBy, Query()]
 
 
@@ -109,85 +108,105 @@ def _as_xlsx(name: str, report: BaseModel, country: CountryConfig) -> FileRespon
     return _download(path, f"{name}_{country.code}.xlsx")
 
 
-@router.get("/arpu", response_model=ArpuReport, responses=ERRORS)
-def get_arpu(session: SessionDep, staff: Reader, country: Country, chosen: Quarters) -> ArpuReport:
-    """Quarterly ARPU, overall and per site (periods labelled `2025 Q1`): revenue in the
-    quarter / distinct accounts that have ever paid up to its end."""
+Build = Callable[[Session, CountryConfig, list[Period]], BaseModel]
+
+
+def add_report(
+    name: str, model: type[BaseModel], build: Build, chosen_periods: Any, description: str
+) -> None:
+    """Serve one report twice: as JSON at `/{name}` and as a workbook at `/{name}.xlsx`."""
+
+    def as_json(
+        session: SessionDep,
+        staff: Reader,
+        country: Country,
+        chosen: list[Period] = Depends(chosen_periods),
+    ) -> BaseModel:
+        return build(session, country, chosen)
+
+    def as_xlsx(
+        session: SessionDep,
+        staff: Reader,
+        country: Country,
+        chosen: list[Period] = Depends(chosen_periods),
+    ) -> FileResponse:
+        return _as_xlsx(name, build(session, country, chosen), country)
+
+    operation = name.replace("-", "_")
+    router.add_api_route(
+        f"/{name}",
+        as_json,
+        methods=["GET"],
+        response_model=model,
+        responses=ERRORS,
+        name=f"get_{operation}",
+        description=description,
+    )
+    router.add_api_route(
+        f"/{name}.xlsx",
+        as_xlsx,
+        methods=["GET"],
+        response_class=FileResponse,
+        responses=XLSX_ERRORS,
+        name=f"get_{operation}_xlsx",
+        description=f"{description} As an Excel workbook.",
+    )
+
+
+def _arpu(session: Session, country: CountryConfig, chosen: list[Period]) -> BaseModel:
     return service.arpu_report(session=session, country=country, periods=chosen)
 
 
-@router.get("/arpu.xlsx", response_class=FileResponse, responses=XLSX_ERRORS)
-def get_arpu_xlsx(
-    session: SessionDep, staff: Reader, country: Country, chosen: Quarters
-) -> FileResponse:
-    report = service.arpu_report(session=session, country=country, periods=chosen)
-    return _as_xlsx("arpu", report, country)
-
-
-@router.get("/monthly-arpu", response_model=ArpuReport, responses=ERRORS)
-def get_monthly_arpu(
-    session: SessionDep, staff: Reader, country: Country, chosen: Months
-) -> ArpuReport:
-    """Monthly ARPU, overall and per site (periods labelled `2025-01`)."""
-    return service.arpu_report(session=session, country=country, periods=chosen)
-
-
-@router.get("/monthly-arpu.xlsx", response_class=FileResponse, responses=XLSX_ERRORS)
-def get_monthly_arpu_xlsx(
-    session: SessionDep, staff: Reader, country: Country, chosen: Months
-) -> FileResponse:
-    report = service.arpu_report(session=session, country=country, periods=chosen)
-    return _as_xlsx("monthly-arpu", report, country)
-
-
-@router.get("/revenue", response_model=SalesReport, responses=ERRORS)
-def get_revenue(
-    session: SessionDep, staff: Reader, country: Country, chosen: Periods
-) -> SalesReport:
-    """Sales per period, overall and per site: revenue, fees, payments, kWh vended and the
-    distinct accounts that have ever paid by the period's end."""
+def _sales(session: Session, country: CountryConfig, chosen: list[Period]) -> BaseModel:
     return service.sales_report(session=session, country=country, periods=chosen)
 
 
-@router.get("/revenue.xlsx", response_class=FileResponse, responses=XLSX_ERRORS)
-def get_revenue_xlsx(
-    session: SessionDep, staff: Reader, country: Country, chosen: Periods
-) -> FileResponse:
-    report = service.sales_report(session=session, country=country, periods=chosen)
-    return _as_xlsx("revenue", report, country)
-
-
-@router.get("/consumption", response_model=ConsumptionReport, responses=ERRORS)
-def get_consumption(
-    session: SessionDep, staff: Reader, country: Country, chosen: Periods
-) -> ConsumptionReport:
-    """kWh measured by primary meters per period and site, and the average per customer."""
+def _consumption(session: Session, country: CountryConfig, chosen: list[Period]) -> BaseModel:
     return service.consumption_report(session=session, country=country, periods=chosen)
 
 
-@router.get("/consumption.xlsx", response_class=FileResponse, responses=XLSX_ERRORS)
-def get_consumption_xlsx(
-    session: SessionDep, staff: Reader, country: Country, chosen: Periods
-) -> FileResponse:
-    report = service.consumption_report(session=session, country=country, periods=chosen)
-    return _as_xlsx("consumption", report, country)
-
-
-@router.get("/customers", response_model=CustomerReport, responses=ERRORS)
-def get_customers(
-    session: SessionDep, staff: Reader, country: Country, chosen: CustomerPeriods
-) -> CustomerReport:
-    """Customers per site and period (quarters unless asked): total, active, new, terminated,
-    paying, activation rate and growth."""
+def _customers(session: Session, country: CountryConfig, chosen: list[Period]) -> BaseModel:
     return population.customer_report(session=session, country=country, periods=chosen)
 
 
-@router.get("/customers.xlsx", response_class=FileResponse, responses=XLSX_ERRORS)
-def get_customers_xlsx(
-    session: SessionDep, staff: Reader, country: Country, chosen: CustomerPeriods
-) -> FileResponse:
-    report = population.customer_report(session=session, country=country, periods=chosen)
-    return _as_xlsx("customers", report, country)
+add_report(
+    "arpu",
+    ArpuReport,
+    _arpu,
+    quarterly,
+    "Quarterly ARPU, overall and per site (periods labelled `2025 Q1`): revenue in the quarter"
+    " / distinct accounts that have ever paid up to its end.",
+)
+add_report(
+    "monthly-arpu",
+    ArpuReport,
+    _arpu,
+    monthly,
+    "Monthly ARPU, overall and per site (periods labelled `2025-01`).",
+)
+add_report(
+    "revenue",
+    SalesReport,
+    _sales,
+    month_periods,
+    "Sales per period, overall and per site: revenue, fees, payments, kWh vended and the"
+    " distinct accounts that have ever paid by the period's end.",
+)
+add_report(
+    "consumption",
+    ConsumptionReport,
+    _consumption,
+    month_periods,
+    "kWh measured by primary meters per period and site, and the average per customer.",
+)
+add_report(
+    "customers",
+    CustomerReport,
+    _customers,
+    customer_periods,
+    "Customers per site and period (quarters unless asked): total, active, new, terminated,"
+    " paying, activation rate and growth.",
+)
 
 
 @router.get("/load-profile", response_model=LoadProfileReport, responses=ERRORS)

@@ -19,9 +19,11 @@ across countries is computed (`arpu_method`).
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from federation_gateway.cache import make_cache
 from federation_gateway.config import Settings
@@ -68,79 +70,66 @@ def rollup_context(request: Request) -> RollupContext:
     return context
 
 
+@dataclass(frozen=True)
+class RollupQuestion:
+    """What every rollup is asked: which months, at which granularity, of which countries."""
+
+    months: list[dt.date]
+    granularity: Granularity
+    countries: str | None
+
+
+def rollup_question(
+    first: FromMonth,
+    last: ToMonth,
+    granularity: Granularity = Granularity.MONTH,
+    countries: Countries = None,
+) -> RollupQuestion:
+    first_month, last_month = parse_month(first, field="from"), parse_month(last, field="to")
+    return RollupQuestion(month_range(first_month, last_month, granularity), granularity, countries)
+
+
+Question = Annotated[RollupQuestion, Depends(rollup_question)]
+
+
 async def _answer(
-    request: Request,
-    reader: Reader,
-    kind: Kind,
-    first: str,
-    last: str,
-    granularity: Granularity,
-    countries: str | None,
+    request: Request, reader: Reader, kind: Kind, question: RollupQuestion
 ) -> dict[str, Any]:
     context = rollup_context(request)
-    months = month_range(
-        parse_month(first, field="from"), parse_month(last, field="to"), granularity
-    )
     return await rollup(
         context=context,
         reader=reader,
         kind=kind,
-        months=months,
-        granularity=granularity,
-        targets=choose_countries(context.settings, countries),
+        months=question.months,
+        granularity=question.granularity,
+        targets=choose_countries(context.settings, question.countries),
     )
 
 
 @router.get("/revenue", responses=ERRORS)
-async def global_revenue(
-    request: Request,
-    reader: Reader,
-    first: FromMonth,
-    last: ToMonth,
-    granularity: Granularity = Granularity.MONTH,
-    countries: Countries = None,
-) -> dict[str, Any]:
+async def global_revenue(request: Request, reader: Reader, question: Question) -> dict[str, Any]:
     """Revenue per country in local currency and USD (each month at its own average rate)."""
-    return await _answer(request, reader, Kind.REVENUE, first, last, granularity, countries)
+    return await _answer(request, reader, Kind.REVENUE, question)
 
 
 @router.get("/arpu", responses=ERRORS)
-async def global_arpu(
-    request: Request,
-    reader: Reader,
-    first: FromMonth,
-    last: ToMonth,
-    granularity: Granularity = Granularity.MONTH,
-    countries: Countries = None,
-) -> dict[str, Any]:
+async def global_arpu(request: Request, reader: Reader, question: Question) -> dict[str, Any]:
     """USD ARPU per country and across countries (total USD revenue / total customers)."""
-    return await _answer(request, reader, Kind.ARPU, first, last, granularity, countries)
+    return await _answer(request, reader, Kind.ARPU, question)
 
 
 @router.get("/customers", responses=ERRORS)
-async def global_customers(
-    request: Request,
-    reader: Reader,
-    first: FromMonth,
-    last: ToMonth,
-    granularity: Granularity = Granularity.MONTH,
-    countries: Countries = None,
-) -> dict[str, Any]:
+async def global_customers(request: Request, reader: Reader, question: Question) -> dict[str, Any]:
     """Customer counts per country and summed (total, active, new, terminated, paying)."""
-    return await _answer(request, reader, Kind.CUSTOMERS, first, last, granularity, countries)
+    return await _answer(request, reader, Kind.CUSTOMERS, question)
 
 
 @router.get("/consumption", responses=ERRORS)
 async def global_consumption(
-    request: Request,
-    reader: Reader,
-    first: FromMonth,
-    last: ToMonth,
-    granularity: Granularity = Granularity.MONTH,
-    countries: Countries = None,
+    request: Request, reader: Reader, question: Question
 ) -> dict[str, Any]:
     """kWh measured per country and summed."""
-    return await _answer(request, reader, Kind.CONSUMPTION, first, last, granularity, countries)
+    return await _answer(request, reader, Kind.CONSUMPTION, question)
 
 
 @router.delete(
