@@ -231,3 +231,10 @@ export interface GlobalRevenue {
   rates: { currency: string; period: string; rate: string; source: string }[];
   missing_rates: { currency: string; period: string }[];
 }
+
+/** The credit outbox: credits still to reach a meter platform (`/api/payments/outbox/backlog`). */
+export interface CreditBacklog {
+  pending: number;
+  dead: number;
+  oldest_pending_seconds: number;
+}

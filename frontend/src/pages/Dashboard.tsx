@@ -1,5 +1,12 @@
 import { get } from "../api/client";
-import type { ConsumptionReport, CustomerReport, Page, Payment, SalesReport } from "../api/types";
+import type {
+  ConsumptionReport,
+  CreditBacklog,
+  CustomerReport,
+  Page,
+  Payment,
+  SalesReport,
+} from "../api/types";
 import { useSession } from "../auth/session";
 import { ErrorNote } from "../components/Notes";
 import { useLoad } from "../components/useLoad";
@@ -11,7 +18,7 @@ interface Figures {
   revenue: [string, string] | null;
   energy: [string, string] | null;
   paymentsToday: number;
-  backlog: number;
+  backlog: CreditBacklog;
 }
 
 export function Dashboard() {
@@ -21,13 +28,13 @@ export function Dashboard() {
     const now = new Date();
     const month = monthOf(now, zone);
     const range = { from: addMonths(month, -1), to: month, granularity: "month" };
-    const [customers, population, sales, energy, today, recent] = await Promise.all([
+    const [customers, population, sales, energy, today, backlog] = await Promise.all([
       get<Page<unknown>>(path("customers"), { page_size: 1 }),
       get<CustomerReport>(path("customerReport"), range).catch(() => null),
       get<SalesReport>(path("revenueReport"), range).catch(() => null),
       get<ConsumptionReport>(path("consumptionReport"), range).catch(() => null),
       get<Page<Payment>>(path("payments"), { since: startOfDayIn(now, zone).toISOString(), page_size: 1 }),
-      get<Page<Payment>>(path("payments"), { page_size: 500 }),
+      get<CreditBacklog>(path("creditBacklog")),
     ]);
     const pair = <T,>(rows: T[] | undefined, pick: (row: T) => string): [string, string] | null =>
       rows && rows.length === 2 ? [pick(rows[1] as T), pick(rows[0] as T)] : null;
@@ -37,7 +44,7 @@ export function Dashboard() {
       revenue: pair(sales?.series, (row) => row.revenue),
       energy: pair(energy?.series, (row) => row.kwh),
       paymentsToday: today.total,
-      backlog: recent.items.filter((p) => p.credit_status === "pending" || p.credit_status === "dead").length,
+      backlog,
     };
   }, [path, zone]);
 
@@ -56,7 +63,8 @@ export function Dashboard() {
         <Tile label={t.energyThisMonth} value={data?.energy ? kwh(data.energy[0]) : null}
           hint={data?.energy ? `${t.lastMonth}: ${kwh(data.energy[1])}` : undefined} />
         <Tile label={t.paymentsToday} value={data ? formatNumber(data.paymentsToday, config.locale) : null} />
-        <Tile label={t.creditBacklog} value={data ? formatNumber(data.backlog, config.locale) : null} hint={t.creditBacklogHint} />
+        <Tile label={t.creditBacklog} value={data ? formatNumber(data.backlog.pending, config.locale) : null}
+          hint={data ? `${t.creditBacklogDead}: ${formatNumber(data.backlog.dead, config.locale)}` : undefined} />
         <Tile label={t.sites} value={String(config.sites.length)} />
         <Tile label={t.tariff} value={config.default_tariff_per_kwh ? `${money(config.default_tariff_per_kwh)}/kWh` : "—"} />
       </div>
