@@ -20,8 +20,8 @@ import time
 import psycopg
 
 from bench._metering_db import add_meters, bench_database
-from country_api.db import make_engine
 from country_api.metering.partitions import ensure_partitions
+from gridcare.core.db import make_engine
 
 SITES = [
     "MAK",

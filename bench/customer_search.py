@@ -30,12 +30,12 @@ import psycopg
 from psycopg import sql
 
 from country_api.config import Settings
-from country_api.customers.phones import looks_like_phone, phone_digits
 from country_api.customers.search import account_prefix
-from country_api.db import make_engine
 from country_api.main import create_app
 from country_api.migrate import upgrade
 from federation_gateway.tokens import TokenIssuer
+from gridcare.core.db import make_engine
+from gridcare.core.phones import looks_like_phone, phone_digits
 
 
 def _words(text: str) -> list[str]:
@@ -73,7 +73,7 @@ def admin_server() -> Iterator[str]:
     if url:
         yield url
         return
-    from gridcare.embedded_pg import embedded_postgres
+    from gridcare.core.embedded_pg import embedded_postgres
 
     with embedded_postgres(Path(f"/tmp/gridcare-bench-pg-{os.getuid()}")) as embedded_url:
         yield embedded_url

@@ -24,9 +24,9 @@ import uuid
 import psycopg
 
 from bench._metering_db import add_meters, bench_database
-from country_api.db import make_engine
 from country_api.metering.mqtt import TelemetrySubscriber, parse_broker_url
-from gridcare.countries import load_country
+from gridcare.core.countries import load_country
+from gridcare.core.db import make_engine
 from tests.country_api.metering.broker import Publisher
 
 METERS = 500

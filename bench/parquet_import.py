@@ -25,9 +25,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from bench._metering_db import add_meters, bench_database
-from country_api.db import make_engine
 from country_api.imports.thundercloud import import_parquet, parquet_files
 from country_api.metering.partitions import ensure_partitions
+from gridcare.core.db import make_engine
 
 METERS = 1000
 PER_DAY = 96

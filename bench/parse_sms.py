@@ -17,8 +17,8 @@ from collections.abc import Callable
 from country_api.plugins.payments.chain import parse_with, parsers_for_country
 from country_api.plugins.payments.protocol import ParsedPayment, PaymentParser, Rejection
 from country_api.plugins.payments.templates import TemplateParser, compile_template
-from gridcare.countries import load_country
-from gridcare.data import SMS_SAMPLES_DIR
+from gridcare.core.countries import load_country
+from gridcare.core.data import SMS_SAMPLES_DIR
 
 SMS_DIR = SMS_SAMPLES_DIR
 GARBAGE_WORDS = [

@@ -36,11 +36,11 @@ from fastapi import FastAPI
 from sqlmodel import Session
 
 from bench.customer_search import admin_server, scratch_database
-from country_api.db import make_engine
 from country_api.migrate import upgrade
 from country_api.payments.outbox import RetryPolicy
 from country_api.sites.service import sync_sites
-from gridcare.countries import load_country
+from gridcare.core.countries import load_country
+from gridcare.core.db import make_engine
 from tests.fakes.koios import FakeKoios
 
 KEY = "bench-gateway-key"

@@ -34,12 +34,12 @@ from sqlmodel import Session
 from bench.customer_search import admin_server, scratch_database
 from country_api.analytics.rollups import rebuild_rollups, refresh_pending
 from country_api.config import Settings
-from country_api.db import make_engine
 from country_api.main import create_app
 from country_api.metering.partitions import ensure_partitions
 from country_api.migrate import upgrade
 from federation_gateway.tokens import TokenIssuer
-from gridcare.countries import load_country
+from gridcare.core.countries import load_country
+from gridcare.core.db import make_engine
 
 TZ = "Africa/Maseru"
 ACCOUNTS, PAYMENTS, HOURLY = 5_000, 1_000_000, 20_000_000

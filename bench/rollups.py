@@ -39,13 +39,13 @@ from sqlmodel import Session
 
 from bench.customer_search import admin_server, scratch_database
 from federation_gateway.config import Settings
-from federation_gateway.db import make_engine
 from federation_gateway.employees.service import upsert_employee
 from federation_gateway.fx.models import MonthlyRate
 from federation_gateway.fx.service import store_rates
 from federation_gateway.main import create_app
 from federation_gateway.migrate import upgrade
 from federation_gateway.tokens import TokenIssuer
+from gridcare.core.db import make_engine
 
 DELAYS_MS = {"ls": 50, "bn": 100, "zm": 200}
 CURRENCIES = {"ls": "LSL", "bn": "XOF", "zm": "ZMW"}

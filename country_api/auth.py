@@ -15,14 +15,13 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import Depends, Request
-from joserfc import jws, jwt
+from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from gridcare.errors import Forbidden, Unauthorized, Unavailable
-from gridcare.roles import Permission, Role, allows
-
-ALGORITHMS = ["ES256"]
+from gridcare.core.errors import Forbidden, Unauthorized, Unavailable
+from gridcare.core.roles import Permission, Role, allows
+from gridcare.core.tokens import decode_staff_token
 
 
 @dataclass(frozen=True)
@@ -78,25 +77,14 @@ async def verify_token(token: str, *, keys: JwksCache, country: str, issuer: str
     except (JoseError, ValueError):
         raise Unauthorized("malformed token") from None
     key_set = await keys.key_set(kid)
+    claims = decode_staff_token(token, key_set, issuer=issuer)
+    if claims.country != country:
+        raise Forbidden(f"this token is for country {claims.country}, not {country}")
     try:
-        decoded = jwt.decode(token, key_set, algorithms=ALGORITHMS)
-        jwt.JWTClaimsRegistry(
-            iss={"essential": True, "value": issuer},
-            sub={"essential": True},
-            country={"essential": True},
-            role={"essential": True},
-            exp={"essential": True},
-        ).validate(decoded.claims)
-    except (JoseError, ValueError) as error:
-        raise Unauthorized(f"invalid token: {error}") from None
-    claims = decoded.claims
-    if str(claims["country"]).upper() != country:
-        raise Forbidden(f"this token is for country {claims['country']}, not {country}")
-    try:
-        role = Role(claims["role"])
+        role = Role(claims.role)
     except ValueError:
-        raise Forbidden(f"unknown role {claims['role']!r}") from None
-    return Staff(username=str(claims["sub"]), country=country, role=role)
+        raise Forbidden(f"unknown role {claims.role!r}") from None
+    return Staff(username=claims.username, country=country, role=role)
 
 
 async def current_staff(request: Request) -> Staff:

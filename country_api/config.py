@@ -17,13 +17,13 @@ from pydantic import SecretStr, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from gridcare.countries import (
-    CONFIG_DIR,
+from gridcare.core.countries import (
     ConfigError,
     CountryConfig,
     describe_validation_error,
     load_country,
 )
+from gridcare.core.paths import CONFIG_DIR
 
 COUNTRY_FIELDS = frozenset(CountryConfig.model_fields)
 

@@ -12,10 +12,10 @@ from sqlmodel import Session
 
 from country_api.auth import JwksCache
 from country_api.config import Settings, load_settings
-from country_api.db import make_engine
 from country_api.routers import ROUTERS
 from country_api.sites.service import sync_sites
-from gridcare.errors import install_error_handlers
+from gridcare.core.db import make_engine
+from gridcare.core.errors import install_error_handlers
 
 
 def create_app(

@@ -18,13 +18,13 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from federation_gateway.tokens import DEFAULT_ISSUER, DEFAULT_TTL_SECONDS
-from gridcare.countries import (
-    CONFIG_DIR,
+from gridcare.core.countries import (
     ConfigError,
     CountryConfig,
     describe_validation_error,
     load_all_countries,
 )
+from gridcare.core.paths import CONFIG_DIR, FRONTEND_DIST
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     """The private signing key as JWK JSON; generated at start (with a warning) when unset."""
     country_api_urls: Annotated[dict[str, str], NoDecode] = {}
     config_dir: Path = CONFIG_DIR
-    frontend_dir: Path = Path(__file__).resolve().parent.parent / "frontend" / "dist"
+    frontend_dir: Path = FRONTEND_DIST
     """The built portal served at `/` (skipped when it holds no index.html)."""
     redis_url: str | None = None
     """Shared state between gateway instances (log-in limits, caches); in-process when unset."""

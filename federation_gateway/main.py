@@ -13,14 +13,14 @@ from sqlalchemy import Engine
 from federation_gateway.auth.ratelimit import make_login_limiter
 from federation_gateway.auth.router import router as auth_router
 from federation_gateway.config import Settings, load_settings
-from federation_gateway.db import make_engine
 from federation_gateway.employees.router import router as employees_router
 from federation_gateway.portal import mount_portal
 from federation_gateway.proxy.router import router as proxy_router
 from federation_gateway.rollups.router import router as rollups_router
 from federation_gateway.system.router import router as system_router
 from federation_gateway.tokens import TokenIssuer
-from gridcare.errors import install_error_handlers
+from gridcare.core.db import make_engine
+from gridcare.core.errors import install_error_handlers
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from country_api.analytics.schemas import LoadProfileReport
 from country_api.exports.formats import currency_format
 from country_api.exports.writer import Column, Kind, write_workbook
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 
 _MONEY = {"revenue", "fees", "arpu"}
 _KWH = {"kwh", "kwh_vended", "average_kwh_per_customer"}

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from country_api.analytics.rollups import refresh_pending
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import zoneinfo
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gridcare.errors import InvalidInput
+from gridcare.core.errors import InvalidInput
 
 MAX_MONTHS = 240
 """The longest range a report answers (20 years), so a typo cannot ask for millennia."""

@@ -23,7 +23,7 @@ from country_api.analytics.schemas import (
     LoadProfileReport,
 )
 from country_api.analytics.service import fresh_connection, site_codes
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 
 RATE_PLACES = Decimal("0.0001")
 PROFILE_PLACES = Decimal("0.000001")

@@ -33,7 +33,7 @@ from country_api.analytics.workbook import quarterly_workbook
 from country_api.auth import Reader
 from country_api.db import SessionDep
 from country_api.exports.writer import XLSX
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 
 router = APIRouter(prefix="/api/om-report", tags=["analytics"], lifespan=analytics_lifespan)
 

@@ -26,8 +26,8 @@ from country_api.analytics.schemas import (
     SalesEntry,
     SalesReport,
 )
-from country_api.payments.money import digits, major_string
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
+from gridcare.core.money import digits, major_string
 
 KWH_PLACES = Decimal("0.0001")
 

@@ -17,7 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 from country_api.analytics import population, service
 from country_api.analytics.periods import Granularity, add_months, periods, quarter_label
 from country_api.exports.formats import KWH_FORMAT, currency_format
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 
 
 @dataclass(frozen=True)

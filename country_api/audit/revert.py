@@ -32,7 +32,7 @@ from country_api.meters.assignments import (
     apply_assignment_state,
     assignment_state,
 )
-from gridcare.errors import Conflict, NotFound
+from gridcare.core.errors import Conflict, NotFound
 
 Applier = Callable[[Session, str, Any, dict[str, Any], Mutation], Mutation | None]
 

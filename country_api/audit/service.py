@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from country_api.audit.models import Mutation
-from gridcare.errors import NotFound
+from gridcare.core.errors import NotFound
 
 ACTIONS = frozenset({"insert", "update", "delete"})
 

@@ -20,7 +20,7 @@ from country_api.customers.schemas import (
 )
 from country_api.db import SessionDep
 from country_api.meters.assignments import open_meters_by_account
-from gridcare.roles import Permission
+from gridcare.core.roles import Permission
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
 

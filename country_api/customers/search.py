@@ -27,9 +27,9 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from country_api.customers.models import Account, Customer
-from country_api.customers.phones import looks_like_phone, phone_digits
 from country_api.sites.models import Site
-from gridcare.errors import InvalidInput
+from gridcare.core.errors import InvalidInput
+from gridcare.core.phones import looks_like_phone, phone_digits
 
 SEARCH_TEXT: ColumnClause[str] = literal_column("customers.search_text")
 _SHORT_ACCOUNT = re.compile(r"^(\d{1,3})([A-Z]{1,3})$")

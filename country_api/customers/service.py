@@ -14,10 +14,10 @@ from sqlmodel import Session, col, select
 from country_api.audit.models import Mutation
 from country_api.audit.service import changed_values, record_mutation
 from country_api.customers.models import Account, Customer, SiteAccountSequence
-from country_api.customers.phones import normalise_phone
 from country_api.customers.schemas import NOT_NULLABLE_UPDATES, CustomerCreate, CustomerUpdate
 from country_api.sites.models import Site
-from gridcare.errors import InvalidInput, NotFound
+from gridcare.core.errors import InvalidInput, NotFound
+from gridcare.core.phones import normalise_phone
 
 AUDITED_FIELDS = (
     "first_name",

@@ -7,7 +7,7 @@ import re
 from babel import Locale
 from babel.numbers import get_currency_symbol
 
-from country_api.payments.money import digits
+from gridcare.core.money import digits
 
 _NUMBER = re.compile(r"[#0,]*0(?:\.0+)?")
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})

@@ -13,8 +13,8 @@ from country_api.auth import Reader
 from country_api.db import SessionDep
 from country_api.exports.service import ExportName, export_filename, export_workbook
 from country_api.exports.writer import XLSX
-from gridcare.countries import CountryConfig
-from gridcare.errors import InvalidInput
+from gridcare.core.countries import CountryConfig
+from gridcare.core.errors import InvalidInput
 
 router = APIRouter(prefix="/api/exports", tags=["exports"])
 

@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from country_api.exports.formats import currency_format
 from country_api.exports.writer import Column, Kind, write_workbook
-from country_api.payments.money import digits
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
+from gridcare.core.money import digits
 
 BATCH = 2_000
 """Rows fetched per round trip from the server-side cursor."""

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, text
 
 from country_api.imports.bulk import copy_csv, staging_table
 from country_api.metering.partitions import ensure_partitions
-from gridcare.data import BN_SAM_HOURLY_CSV
+from gridcare.core.data import BN_SAM_HOURLY_CSV
 
 REAL_FILE = BN_SAM_HOURLY_CSV
 

@@ -34,7 +34,7 @@ from country_api.config import Settings
 from country_api.imports.koios import DatabaseRequestCounter, KoiosReport, import_koios
 from country_api.plugins.meters.koios_historical import KoiosHistoricalClient, RequestCounter
 from country_api.plugins.meters.protocol import PlatformError
-from gridcare.countries import ConfigError
+from gridcare.core.countries import ConfigError
 
 log = logging.getLogger(__name__)
 

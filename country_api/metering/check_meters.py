@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from country_api.metering.models import CheckMeterDay, CheckMeterReport
 from country_api.metering.service import kwh_text
-from gridcare.errors import InvalidInput
+from gridcare.core.errors import InvalidInput
 
 MAX_DAYS = 366
 ERROR_PLACES = Decimal("0.0001")

@@ -32,7 +32,7 @@ from sqlalchemy import Engine
 from country_api.metering import onemeter
 from country_api.metering.ingest import ingest_readings, log_rejection
 from country_api.metering.models import IncomingReading, ReadingSource
-from gridcare.errors import AppError
+from gridcare.core.errors import AppError
 
 log = logging.getLogger(__name__)
 TELEMETRY_TOPIC = "oneMeter/+/telemetry"

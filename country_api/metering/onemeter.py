@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from country_api.metering.models import IncomingReading, OneMeterReading, ReadingSource
-from gridcare.errors import InvalidInput
+from gridcare.core.errors import InvalidInput
 
 _LEADING_NUMBER = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)")
 KWH = Decimal(1000)

@@ -29,7 +29,7 @@ from country_api.metering.models import (
 )
 from country_api.metering.mqtt import TELEMETRY_TOPIC, TelemetrySubscriber
 from country_api.metering.partitions import ensure_partitions_ahead
-from gridcare.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
+from gridcare.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 

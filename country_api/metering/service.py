@@ -7,7 +7,6 @@ import importlib
 from decimal import Decimal
 from typing import Any, Literal
 
-from babel.numbers import get_currency_precision
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -18,8 +17,9 @@ from country_api.metering.models import (
     LastReading,
     MeteringSummary,
 )
-from gridcare.countries import CountryConfig
-from gridcare.errors import InvalidInput, NotFound
+from gridcare.core.countries import CountryConfig
+from gridcare.core.errors import InvalidInput, NotFound
+from gridcare.core.money import digits
 
 Granularity = Literal["hour", "day", "month"]
 KWH_PLACES = Decimal("0.0001")
@@ -190,7 +190,7 @@ def _balance(
             at=dt.datetime.now(dt.UTC),
         )
         rate = Decimal(tariff.rate_per_kwh) if tariff is not None else Decimal(0)
-        minor_per_kwh = rate * 10 ** get_currency_precision(country.currency)
+        minor_per_kwh = rate.scaleb(digits(country.currency))
     return (
         Balance(
             credited_kwh=kwh_text(credited_kwh),

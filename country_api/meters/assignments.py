@@ -29,7 +29,7 @@ from country_api.meters.models import (
     MeterRole,
     MeterStatus,
 )
-from gridcare.errors import Conflict
+from gridcare.core.errors import Conflict
 
 AssignmentState = dict[str, str]
 ASSIGNMENTS_TABLE = "meter_assignments"

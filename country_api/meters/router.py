@@ -8,7 +8,7 @@ from country_api.auth import Reader, Staff, require
 from country_api.db import SessionDep
 from country_api.meters import service
 from country_api.meters.schemas import MeterCreate, MeterPage, MeterPublic, RoleChange
-from gridcare.roles import Permission
+from gridcare.core.roles import Permission
 
 router = APIRouter(prefix="/api/meters", tags=["meters"])
 

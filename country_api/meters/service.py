@@ -19,7 +19,7 @@ from country_api.meters.assignments import (
 )
 from country_api.meters.models import Meter, MeterAssignment, MeterRole, MeterStatus
 from country_api.meters.schemas import MeterCreate, MeterPublic
-from gridcare.errors import Conflict, InvalidInput, NotFound
+from gridcare.core.errors import Conflict, InvalidInput, NotFound
 
 __all__ = [
     "change_role",

@@ -1,19 +1,5 @@
-"""Alembic environment for a country database. The URL comes from `country_api.migrate`."""
+"""Alembic environment for a country database (see `gridcare.core.migrations`)."""
 
-from alembic import context
-from sqlalchemy import create_engine
+from gridcare.core.migrations import run_environment
 
-url = context.config.get_main_option("sqlalchemy.url")
-assert url, "country_api.migrate sets sqlalchemy.url"
-
-if context.is_offline_mode():
-    context.configure(url=url, literal_binds=True)
-    with context.begin_transaction():
-        context.run_migrations()
-else:
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        context.configure(connection=connection, transaction_per_migration=True)
-        with context.begin_transaction():
-            context.run_migrations()
-    engine.dispose()
+run_environment()

@@ -17,8 +17,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, select
 
 from country_api.payments.models import FeeCharge, PaymentFee
-from country_api.payments.money import to_minor
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
+from gridcare.core.money import to_minor
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from country_api.audit.service import record_mutation
 from country_api.payments.allocation import find_account
 from country_api.payments.ledger import post_payment
 from country_api.payments.models import Payment, WebhookPayment
-from country_api.payments.money import major_string, to_minor
 from country_api.payments.parsing import parsed_json
 from country_api.payments.settlement import (
     Claim,
@@ -33,8 +32,9 @@ from country_api.plugins.payments.chain import parse_with
 from country_api.plugins.payments.protocol import ParsedPayment, PaymentParser, Rejection
 from country_api.sms.models import Outcome, SmsMessage
 from country_api.sms.store import content_hash, finish_message, store_message
-from gridcare.countries import CountryConfig
-from gridcare.errors import Conflict, InvalidInput, NotFound
+from gridcare.core.countries import CountryConfig
+from gridcare.core.errors import Conflict, InvalidInput, NotFound
+from gridcare.core.money import major_string, to_minor
 
 log = logging.getLogger(__name__)
 

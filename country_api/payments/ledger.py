@@ -19,10 +19,10 @@ from sqlmodel import Session, select
 from country_api.customers.models import Account
 from country_api.payments.fees import Split, owed_after_charging, split_payment
 from country_api.payments.models import Payment, PaymentFee
-from country_api.payments.money import digits
 from country_api.tariffs.service import resolve_tariff
-from gridcare.countries import CountryConfig
-from gridcare.errors import Conflict, NotFound
+from gridcare.core.countries import CountryConfig
+from gridcare.core.errors import Conflict, NotFound
+from gridcare.core.money import digits
 
 KWH_PLACES = Decimal("0.0001")
 INSERT_PAYMENT = text(

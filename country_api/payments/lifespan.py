@@ -14,7 +14,7 @@ from country_api.payments.backlog import log_backlog_every
 from country_api.payments.outbox import CreditWorker, PlatformFor
 from country_api.plugins.meters.factory import platform_for_site
 from country_api.tariffs.service import seed_country_default
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 
 log = logging.getLogger(__name__)
 

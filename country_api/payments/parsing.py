@@ -12,7 +12,7 @@ from country_api.plugins.payments.chain import parsers_for_country
 from country_api.plugins.payments.protocol import ParsedPayment, ParseResult, PaymentParser
 from country_api.plugins.payments.templates import TemplateParser, compile_template
 from country_api.sms.models import SmsTemplate
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 
 
 def template_parsers(

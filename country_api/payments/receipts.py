@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 
-from country_api.payments.money import to_major
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
+from gridcare.core.money import to_major
 
 ELECTRICITY = {
     "st": "Patala ea {amount} bakeng sa ntlo ea {account} e amohetsoe: {kwh} kWh. Ref {ref}.",

@@ -20,7 +20,7 @@ from country_api.payments.models import (
     WebhookPayment,
 )
 from country_api.sms.gateway import GatewayKey
-from gridcare.roles import Permission
+from gridcare.core.roles import Permission
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no valid token or gateway key"},

@@ -23,9 +23,9 @@ from country_api.payments.models import (
     PaymentPage,
     PaymentPublic,
 )
-from country_api.payments.money import major_string, to_minor
-from gridcare.countries import CountryConfig
-from gridcare.errors import Conflict, InvalidInput, NotFound
+from gridcare.core.countries import CountryConfig
+from gridcare.core.errors import Conflict, InvalidInput, NotFound
+from gridcare.core.money import major_string, to_minor
 
 __all__ = ["account_balance", "credit_totals", "list_payments", "record_manual_payment"]
 

@@ -16,11 +16,11 @@ from country_api.customers.models import Account, Customer
 from country_api.payments.allocation import resolve_account
 from country_api.payments.ledger import post_payment
 from country_api.payments.models import Payment
-from country_api.payments.money import major_string
 from country_api.payments.receipts import receipt_text
 from country_api.sms.models import Outcome, SmsMessage
 from country_api.sms.store import finish_message
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
+from gridcare.core.money import major_string
 
 PARKED_REASON = "payment automation is off: held for staff to allocate"
 

@@ -11,7 +11,7 @@ from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
-from gridcare.countries import ConfigError, CountryConfig
+from gridcare.core.countries import ConfigError, CountryConfig
 
 PAYMENT_PARSERS = "gridcare.payment_parsers"
 METER_PLATFORMS = "gridcare.meter_platforms"

@@ -4,8 +4,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, select
 
 from country_api.sites.models import Site
-from gridcare.countries import CountryConfig
-from gridcare.errors import NotFound
+from gridcare.core.countries import CountryConfig
+from gridcare.core.errors import NotFound
 
 
 def sync_sites(*, session: Session, country: CountryConfig) -> None:

@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from country_api.payments.settlement import IncomingSms
-from gridcare.errors import AppError, Unauthorized
+from gridcare.core.errors import AppError, Unauthorized
 
 MAX_MESSAGES = 500
 EPOCH_MS_LIMIT = 10**14  # year 5138: anything larger is not a time

@@ -24,7 +24,7 @@ from country_api.sms.models import (
     SmsTemplatePublic,
     SmsTemplateUpdate,
 )
-from gridcare.roles import Permission
+from gridcare.core.roles import Permission
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "the gateway's body is not valid; the error says why"},

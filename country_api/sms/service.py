@@ -19,7 +19,7 @@ from country_api.sms.models import (
     SmsTemplateCreate,
     SmsTemplateUpdate,
 )
-from gridcare.errors import Conflict, InvalidInput, NotFound
+from gridcare.core.errors import Conflict, InvalidInput, NotFound
 
 
 def list_inbox(

@@ -8,7 +8,7 @@ from country_api.auth import Reader, Staff, require
 from country_api.db import SessionDep
 from country_api.tariffs import service
 from country_api.tariffs.models import TariffCreate, TariffPublic, TariffView
-from gridcare.roles import Permission
+from gridcare.core.roles import Permission
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no valid token"},

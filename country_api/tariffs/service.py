@@ -17,8 +17,8 @@ from country_api.audit.service import record_mutation
 from country_api.customers.models import Customer
 from country_api.sites.models import Site
 from country_api.tariffs.models import Tariff, TariffCreate, TariffPublic, TariffView
-from gridcare.countries import CountryConfig
-from gridcare.errors import InvalidInput, NotFound
+from gridcare.core.countries import CountryConfig
+from gridcare.core.errors import InvalidInput, NotFound
 
 SEED_EFFECTIVE_FROM = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 CONFIG_ACTOR = "country-file"

@@ -27,7 +27,7 @@ from typing import Protocol
 import redis
 from redis.exceptions import RedisError
 
-from gridcare.errors import AppError
+from gridcare.core.errors import AppError
 
 log = logging.getLogger(__name__)
 

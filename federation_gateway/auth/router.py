@@ -14,7 +14,7 @@ from federation_gateway.db import SessionDep
 from federation_gateway.employees import service
 from federation_gateway.employees.models import Employee
 from federation_gateway.tokens import TokenIssuer
-from gridcare.errors import Forbidden, InvalidInput, Unauthorized
+from gridcare.core.errors import Forbidden, InvalidInput, Unauthorized
 
 router = APIRouter(tags=["auth"])
 

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from joserfc import jwt
-from joserfc.errors import JoseError
 
 from federation_gateway.tokens import TokenIssuer
-from gridcare.errors import Unauthorized
+from gridcare.core.errors import Unauthorized
+from gridcare.core.tokens import decode_staff_token
 
 
 @dataclass(frozen=True)
@@ -21,21 +20,8 @@ class TokenClaims:
 
 
 def read_token(token: str, *, issuer: TokenIssuer) -> TokenClaims:
-    try:
-        decoded = jwt.decode(token, issuer.key, algorithms=["ES256"])
-        jwt.JWTClaimsRegistry(
-            iss={"essential": True, "value": issuer.issuer},
-            sub={"essential": True},
-            country={"essential": True},
-            role={"essential": True},
-            exp={"essential": True},
-        ).validate(decoded.claims)
-    except (JoseError, ValueError) as error:
-        raise Unauthorized(f"invalid token: {error}") from None
-    claims = decoded.claims
-    return TokenClaims(
-        username=str(claims["sub"]), country=str(claims["country"]), role=str(claims["role"])
-    )
+    claims = decode_staff_token(token, issuer.key, issuer=issuer.issuer)
+    return TokenClaims(username=claims.username, country=claims.country, role=claims.role)
 
 
 def bearer_claims(request: Request) -> TokenClaims:

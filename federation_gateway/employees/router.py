@@ -11,8 +11,8 @@ from federation_gateway.auth.tokens import Claims, TokenClaims
 from federation_gateway.db import SessionDep
 from federation_gateway.employees import service
 from federation_gateway.employees.models import EmployeePublic
-from gridcare.errors import Conflict, Forbidden
-from gridcare.roles import Role
+from gridcare.core.errors import Conflict, Forbidden
+from gridcare.core.roles import Role
 
 router = APIRouter(prefix="/api/employees", tags=["employees"])
 

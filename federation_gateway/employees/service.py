@@ -18,8 +18,8 @@ from federation_gateway.auth.passwords import (
 )
 from federation_gateway.config import known_country_codes
 from federation_gateway.employees.models import Employee
-from gridcare.errors import InvalidInput, NotFound, Unauthorized
-from gridcare.roles import Role
+from gridcare.core.errors import InvalidInput, NotFound, Unauthorized
+from gridcare.core.roles import Role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,99}$")
 BAD_CREDENTIALS = "wrong username or password"

@@ -16,7 +16,7 @@ from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
 from federation_gateway.config import CountryTarget, Settings
-from gridcare.errors import AppError, NotFound
+from gridcare.core.errors import AppError, NotFound
 
 router = APIRouter(tags=["proxy"])
 log = logging.getLogger(__name__)

@@ -19,8 +19,8 @@ from federation_gateway.auth.tokens import TokenClaims, bearer_claims
 from federation_gateway.db import SessionDep
 from federation_gateway.employees.service import find_employee
 from federation_gateway.tokens import TokenIssuer
-from gridcare.errors import Forbidden, Unauthorized
-from gridcare.roles import Permission, allows
+from gridcare.core.errors import Forbidden, Unauthorized
+from gridcare.core.roles import Permission, allows
 
 COUNTRY_TOKEN_SECONDS = 120
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from enum import StrEnum
 
-from gridcare.errors import InvalidInput
+from gridcare.core.errors import InvalidInput
 
 MAX_MONTHS = 240
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

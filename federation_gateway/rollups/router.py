@@ -32,7 +32,7 @@ from federation_gateway.rollups.context import RollupContext
 from federation_gateway.rollups.periods import Granularity, month_range, parse_month
 from federation_gateway.rollups.service import Kind, choose_countries, rollup
 from federation_gateway.rollups.settings import RollupSettings
-from gridcare.errors import NotFound
+from gridcare.core.errors import NotFound
 
 router = APIRouter(prefix="/api/global", tags=["rollups"])
 

@@ -30,7 +30,7 @@ from federation_gateway.rollups.convert import (
     usd,
 )
 from federation_gateway.rollups.periods import Granularity, month_label, period_label
-from gridcare.errors import InvalidInput
+from gridcare.core.errors import InvalidInput
 
 ARPU_METHOD = (
     "ARPU across countries = total USD revenue of the period / total cumulative paying customers"

@@ -25,7 +25,7 @@ def rebuild(
 
     from country_api.analytics.rollups import rebuild_rollups
     from country_api.config import load_settings
-    from country_api.db import make_engine
+    from gridcare.core.db import make_engine
 
     settings = load_settings()
     assert settings.database_url is not None

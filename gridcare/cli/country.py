@@ -14,8 +14,7 @@ import typer
 import yaml
 from pydantic import ValidationError
 
-from gridcare.countries import (
-    CONFIG_DIR,
+from gridcare.core.countries import (
     SITE_CODE,
     ConfigError,
     CountryConfig,
@@ -23,6 +22,7 @@ from gridcare.countries import (
     load_country,
     read_country_file,
 )
+from gridcare.core.paths import CONFIG_DIR
 
 app = typer.Typer(no_args_is_help=True, help=__doc__)
 

@@ -41,7 +41,7 @@ def run(
 
     port_overrides = parse_ports(ports)
     try:
-        from gridcare.countries import load_all_countries
+        from gridcare.core.countries import load_all_countries
 
         service_specs(load_all_countries(), port_overrides)
     except ValueError as error:

@@ -11,14 +11,14 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session
 
-from gridcare.errors import AppError
+from gridcare.core.errors import AppError
 
 app = typer.Typer(no_args_is_help=True, help=__doc__)
 
 
 @contextmanager
 def _session() -> Iterator[Session]:
-    from federation_gateway.db import make_engine
+    from gridcare.core.db import make_engine
 
     url = os.environ.get("GRIDCARE_GATEWAY_DATABASE_URL")
     if not url:

@@ -52,12 +52,12 @@ def update(
     something else, unless --force (every change is recorded in fx_rate_changes)."""
     from sqlmodel import Session
 
-    from federation_gateway.db import make_engine
     from federation_gateway.fx.file_provider import SHIPPED_FILE, FileFxProvider, parse_month
     from federation_gateway.fx.http_provider import HttpFxProvider
     from federation_gateway.fx.protocol import FxProvider, FxProviderError
     from federation_gateway.fx.service import store_rates
     from federation_gateway.rollups.settings import RollupSettings
+    from gridcare.core.db import make_engine
 
     options = RollupSettings()
     provider: FxProvider
@@ -103,8 +103,8 @@ def list_rates() -> None:
     """Every stored rate with its source and whether a rollup has used it."""
     from sqlmodel import Session
 
-    from federation_gateway.db import make_engine
     from federation_gateway.fx.service import list_rates as stored_rates
+    from gridcare.core.db import make_engine
 
     engine = make_engine(_gateway_url(), pool_size=1)
     try:

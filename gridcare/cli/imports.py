@@ -17,7 +17,7 @@ console = Console()
 
 
 def _engine() -> Engine:
-    from country_api.db import make_engine
+    from gridcare.core.db import make_engine
 
     url = os.environ.get("GRIDCARE_DATABASE_URL")
     if not url:

@@ -26,8 +26,8 @@ def outbox(
     """Count credit outbox rows by status (pending, done, dead)."""
     _country_env(country)
     from country_api.config import load_settings
-    from country_api.db import make_engine
     from country_api.payments.outbox import outbox_counts
+    from gridcare.core.db import make_engine
 
     settings = load_settings()
     assert settings.database_url is not None
@@ -49,9 +49,9 @@ def retry_credits(
     """Revive dead credits, then push everything due now to the sites' meter platforms."""
     _country_env(country)
     from country_api.config import load_settings
-    from country_api.db import make_engine
     from country_api.payments.lifespan import default_platform_for
     from country_api.payments.outbox import CreditWorker, revive_dead
+    from gridcare.core.db import make_engine
 
     settings = load_settings()
     assert settings.database_url is not None

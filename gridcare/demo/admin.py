@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from country_api.db import make_engine
+from gridcare.core.db import make_engine
 
 
 def ensure_admin(*, database_url: str, username: str, password: str, countries: list[str]) -> None:

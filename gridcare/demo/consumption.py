@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, text
 from country_api.imports.bulk import copy_csv
 from country_api.imports.hourly_csv import REAL_FILE, HourlyTable, read_hourly_csv
 from country_api.metering.partitions import ensure_partitions
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 
 LESOTHO_DAYS = 30
 BENIN_MONTHS = 12

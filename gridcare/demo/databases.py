@@ -18,7 +18,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from gridcare.embedded_pg import embedded_postgres
+from gridcare.core.embedded_pg import embedded_postgres
 
 
 @dataclass(frozen=True)

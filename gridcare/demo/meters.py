@@ -12,7 +12,7 @@ from typing import Any
 
 import psycopg
 
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 from gridcare.demo.bulk import allocate_ids, copy_rows
 from gridcare.demo.customers import DemoAccount
 

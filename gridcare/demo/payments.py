@@ -24,9 +24,9 @@ from sqlmodel import Session
 
 from country_api.payments.fees import split_payment
 from country_api.payments.ledger import kwh_for
-from country_api.payments.money import major_string, to_minor
 from country_api.tariffs.service import resolve_tariff, seed_country_default
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
+from gridcare.core.money import major_string, to_minor
 from gridcare.demo.bulk import allocate_ids, copy_rows
 
 HISTORY_DAYS = 730

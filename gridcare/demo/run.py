@@ -20,7 +20,7 @@ from types import FrameType
 from rich.console import Console
 from rich.text import Text
 
-from gridcare.countries import CountryConfig, load_all_countries
+from gridcare.core.countries import CountryConfig, load_all_countries
 from gridcare.demo.credentials import DemoCredentials, load_credentials
 from gridcare.demo.databases import database_server, prepare_databases
 from gridcare.demo.services import (
@@ -120,9 +120,9 @@ def _prepare_data(
     on_step_error: StepErrorHandler,
 ) -> dict[str, int]:
     """Migrate every database, seed the countries, make the admin; customers per country."""
-    from country_api.db import make_engine
     from country_api.migrate import upgrade as upgrade_country
     from federation_gateway.migrate import upgrade as upgrade_gateway
+    from gridcare.core.db import make_engine
     from gridcare.demo.admin import ensure_admin
     from gridcare.demo.seed import count_customers, seed_country
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from country_api.sites.service import sync_sites
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 from gridcare.demo.customers import insert_customers
 from gridcare.demo.meters import insert_meters
 from gridcare.demo.steps import SeedStep, StepErrorHandler, run_steps

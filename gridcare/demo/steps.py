@@ -37,7 +37,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine
 
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 from gridcare.demo.consumption import seed_consumption
 from gridcare.demo.payments import seed_payments
 

@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 from gridcare.demo.credentials import CREDENTIALS_FILE, DemoCredentials
 from gridcare.demo.databases import DatabaseServer
 from gridcare.demo.services import ServiceSpec

@@ -20,20 +20,20 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from country_api.db import make_engine as make_country_engine
 from country_api.main import create_app as create_country_app
 from country_api.metering.partitions import ensure_partitions
 from country_api.migrate import upgrade as upgrade_country
 from country_api.payments.models import ManualPayment
 from country_api.payments.service import record_manual_payment
 from federation_gateway.config import Settings as GatewaySettings
-from federation_gateway.db import make_engine as make_gateway_engine
 from federation_gateway.employees.service import upsert_employee
 from federation_gateway.fx.models import MonthlyRate
 from federation_gateway.fx.service import store_rates
 from federation_gateway.main import create_app as create_gateway_app
 from federation_gateway.migrate import upgrade as upgrade_gateway
-from gridcare.countries import load_country
+from gridcare.core.countries import load_country
+from gridcare.core.db import make_engine as make_country_engine
+from gridcare.core.db import make_engine as make_gateway_engine
 from gridcare.demo.payments import seed_payments
 from gridcare.demo.seed import seed_country
 from tests.support.countries import country_settings

@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 
 from country_api.migrate import upgrade
 from gridcare.cli import app
-from gridcare.countries import CONFIG_DIR, load_all_countries, load_country
+from gridcare.core.countries import load_all_countries, load_country
+from gridcare.core.paths import CONFIG_DIR
 from tests.infra.terraform_config import assert_country_files_fit_the_module
 from tests.support.databases import DatabaseFactory
 

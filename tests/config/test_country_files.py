@@ -9,13 +9,13 @@ import pytest
 import yaml
 
 from country_api.config import load_settings
-from gridcare.countries import (
-    CONFIG_DIR,
+from gridcare.core.countries import (
     ConfigError,
     country_paths,
     load_all_countries,
     load_country,
 )
+from gridcare.core.paths import CONFIG_DIR
 
 
 @pytest.mark.parametrize("path", country_paths(), ids=lambda path: path.stem)

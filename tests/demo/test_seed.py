@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from country_api.db import make_engine
 from country_api.migrate import upgrade
-from gridcare.countries import load_country
+from gridcare.core.countries import load_country
+from gridcare.core.db import make_engine
 from gridcare.demo.customers import CUSTOMERS_PER_COUNTRY
 from gridcare.demo.seed import seed_country
 from tests.support.databases import DatabaseFactory

@@ -16,11 +16,11 @@ from sqlmodel import Session
 
 from country_api.main import create_app as create_country_app
 from federation_gateway.config import Settings
-from federation_gateway.db import make_engine
 from federation_gateway.employees.models import Employee
 from federation_gateway.employees.service import upsert_employee
 from federation_gateway.main import create_app
 from federation_gateway.migrate import upgrade
+from gridcare.core.db import make_engine
 from tests.support.countries import country_settings, running
 from tests.support.databases import DatabaseFactory, truncate_all
 

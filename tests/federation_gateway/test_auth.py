@@ -12,11 +12,11 @@ from joserfc.jwk import KeySet
 from sqlmodel import Session
 
 from federation_gateway.config import Settings
-from federation_gateway.db import make_engine
 from federation_gateway.employees.models import Employee
 from federation_gateway.employees.service import set_active
 from federation_gateway.main import create_app
 from federation_gateway.tokens import TokenIssuer
+from gridcare.core.db import make_engine
 from tests.federation_gateway.conftest import PASSWORD, bearer
 from tests.support.countries import running
 

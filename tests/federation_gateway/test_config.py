@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import inspect
 
 from federation_gateway.config import load_settings
-from federation_gateway.db import make_engine
 from federation_gateway.migrate import upgrade
-from gridcare.countries import CONFIG_DIR, ConfigError
+from gridcare.core.countries import ConfigError
+from gridcare.core.db import make_engine
+from gridcare.core.paths import CONFIG_DIR
 
 
 def test_country_addresses_default_to_each_country_file(monkeypatch: pytest.MonkeyPatch) -> None:

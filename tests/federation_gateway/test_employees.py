@@ -18,7 +18,7 @@ from federation_gateway.employees.service import (
     set_role,
     upsert_employee,
 )
-from gridcare.errors import InvalidInput, NotFound, Unauthorized
+from gridcare.core.errors import InvalidInput, NotFound, Unauthorized
 from tests.federation_gateway.conftest import PASSWORD
 
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 import redis
 
-from federation_gateway.db import make_engine
 from federation_gateway.employees.models import Employee
 from federation_gateway.main import create_app
+from gridcare.core.db import make_engine
 from tests.federation_gateway.conftest import PASSWORD, gateway_settings
 from tests.support.countries import running
 

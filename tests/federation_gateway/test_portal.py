@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from federation_gateway.db import make_engine
 from federation_gateway.main import create_app
+from gridcare.core.db import make_engine
 from tests.federation_gateway.conftest import gateway_settings
 from tests.support.countries import running
 

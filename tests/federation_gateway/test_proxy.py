@@ -11,10 +11,10 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
 
-from federation_gateway.db import make_engine
 from federation_gateway.employees.models import Employee
 from federation_gateway.main import create_app
-from gridcare.countries import CONFIG_DIR
+from gridcare.core.db import make_engine
+from gridcare.core.paths import CONFIG_DIR
 from tests.federation_gateway.conftest import Federation, HostRouter, bearer, gateway_settings
 from tests.support.countries import running
 

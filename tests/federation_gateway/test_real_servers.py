@@ -13,11 +13,11 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from country_api.db import make_engine as make_country_engine
 from country_api.main import create_app as create_country_app
-from federation_gateway.db import make_engine
 from federation_gateway.employees.models import Employee
 from federation_gateway.main import create_app
+from gridcare.core.db import make_engine
+from gridcare.core.db import make_engine as make_country_engine
 from tests.federation_gateway.conftest import PASSWORD, gateway_settings
 from tests.support.countries import country_settings
 

@@ -14,7 +14,7 @@ import pytest
 from country_api.main import create_app as create_country_app
 from federation_gateway.config import Settings as GatewaySettings
 from federation_gateway.main import create_app as create_gateway_app
-from gridcare.roles import Permission, roles_with
+from gridcare.core.roles import Permission, roles_with
 from tests.support.countries import country_settings
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend" / "src"

@@ -11,9 +11,9 @@ import httpx
 from fastapi import FastAPI
 
 from country_api.config import Settings
-from country_api.db import make_engine
 from country_api.main import create_app
 from federation_gateway.tokens import TokenIssuer
+from gridcare.core.db import make_engine
 
 
 @contextmanager

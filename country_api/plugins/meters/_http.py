@@ -14,7 +14,6 @@ from types import TracebackType
 from typing import Any, Self
 
 import httpx
-from babel.numbers import get_currency_precision
 from pydantic import SecretStr
 
 from country_api.plugins.meters.protocol import PlatformError, PlatformNotConfigured, RateLimited
@@ -38,12 +37,6 @@ def env_setting(name: str, *, country_code: str, what: str) -> str:
 
 def reveal(value: SecretStr | str) -> str:
     return value.get_secret_value() if isinstance(value, SecretStr) else value
-
-
-def major_units(amount_minor: int, currency: str) -> str:
-    """`12550, "LSL"` → `"125.50"`; `5000, "XOF"` → `"5000"` (babel knows the digits)."""
-    digits = get_currency_precision(currency)
-    return f"{Decimal(amount_minor).scaleb(-digits):.{digits}f}"
 
 
 def check_positive(amount_minor: int, platform: str) -> None:

@@ -6,7 +6,7 @@ from typing import cast
 
 from country_api.plugins.meters.protocol import MeterPlatform
 from country_api.plugins.registry import METER_PLATFORMS, load_plugin
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 
 
 def platform_for_site(country: CountryConfig, site_code: str) -> MeterPlatform:

@@ -20,11 +20,11 @@ from country_api.plugins.meters._http import (
     check_positive,
     env_setting,
     json_body,
-    major_units,
     reveal,
     status_error,
 )
 from country_api.plugins.meters.protocol import Credit, CreditResult, PlatformError
+from gridcare.core.money import major_string
 
 ALREADY_TAKEN = "external_id has already been taken"
 
@@ -105,7 +105,7 @@ class KoiosPlatform:
             "/api/v1/payments",
             json={
                 "customer_code": credit.customer_code,
-                "amount": major_units(credit.amount_minor, credit.currency),
+                "amount": major_string(credit.amount_minor, credit.currency),
                 "memo": credit.memo,
                 "external_id": credit.external_id,
             },

@@ -22,11 +22,11 @@ from country_api.plugins.meters._http import (
     check_positive,
     env_setting,
     json_body,
-    major_units,
     reveal,
     status_error,
 )
 from country_api.plugins.meters.protocol import Credit, CreditResult, PlatformError
+from gridcare.core.money import major_string
 
 DUPLICATE_EXTERNAL_ID = re.compile(
     r"external[ _]?id.*\b(already|exists|taken|duplicate|unique)", re.IGNORECASE
@@ -85,7 +85,7 @@ class ThunderCloudPlatform:
             "/api/v0/transaction/",
             data={
                 "customer_id": customer_id,
-                "amount": major_units(credit.amount_minor, credit.currency),
+                "amount": major_string(credit.amount_minor, credit.currency),
                 "source": CREDIT_SOURCE,
                 "external_id": credit.external_id,
             },

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from country_api.plugins.payments.protocol import ParseResult, PaymentParser
 from country_api.plugins.registry import PAYMENT_PARSERS, load_plugin
-from gridcare.countries import CountryConfig
+from gridcare.core.countries import CountryConfig
 
 log = logging.getLogger(__name__)
 

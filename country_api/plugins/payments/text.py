@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.numbers import get_currency_precision
-
-from country_api.customers.phones import normalise_phone
+from gridcare.core.money import digits
+from gridcare.core.phones import normalise_phone
 
 MAX_SMS_CHARS = 2_000
 """Longer bodies are not payment confirmations (a 10-part concatenated SMS is ~1,530 chars)."""
@@ -58,11 +57,6 @@ def normalise(body: str) -> str:
     return " ".join(body.split())
 
 
-@cache
-def _minor_digits(currency: str) -> int:
-    return int(get_currency_precision(currency))
-
-
 def parse_amount(text: str, currency: str) -> int:
     """Minor units of `currency` for an amount written with any common grouping.
 
@@ -87,12 +81,12 @@ def parse_amount(text: str, currency: str) -> int:
         raise ValueError(f"not an amount: {text!r}")
     if len(groups) > 1 and (len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:])):
         raise ValueError(f"misplaced thousands separator in {text!r}")
-    digits = _minor_digits(currency)
-    kept, dropped = fraction[:digits], fraction[digits:]
+    places = digits(currency)
+    kept, dropped = fraction[:places], fraction[places:]
     if dropped.strip("0"):
         raise ValueError(f"{text!r} has more decimals than {currency} allows")
-    scale: int = 10**digits
-    return int("".join(groups)) * scale + int(kept.ljust(digits, "0") or "0")
+    scale: int = 10**places
+    return int("".join(groups)) * scale + int(kept.ljust(places, "0") or "0")
 
 
 def payer_phone(raw: str | None, country: str) -> str | None:

@@ -18,10 +18,10 @@ from sqlalchemy import Connection, Engine, text
 from sqlmodel import Session
 
 from country_api.analytics.rollups import refresh_pending
-from country_api.db import make_engine
 from country_api.metering.partitions import ensure_partitions, forget_known_partitions
 from country_api.payments.ledger import reverse_payment
 from country_api.sites.service import sync_sites
+from gridcare.core.db import make_engine
 from tests.support.countries import country_settings
 
 MASERU = zoneinfo.ZoneInfo("Africa/Maseru")

@@ -15,7 +15,7 @@ from country_api.analytics.periods import (
     parse_quarter,
     periods,
 )
-from gridcare.errors import InvalidInput
+from gridcare.core.errors import InvalidInput
 
 MASERU = zoneinfo.ZoneInfo("Africa/Maseru")
 LIMA = zoneinfo.ZoneInfo("America/Lima")

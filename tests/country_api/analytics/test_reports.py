@@ -13,8 +13,8 @@ import httpx
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from country_api.db import make_engine
 from country_api.sites.service import sync_sites
+from gridcare.core.db import make_engine
 from tests.country_api.analytics.factories import add_account, consume, pay, utc
 from tests.support.countries import country_settings
 

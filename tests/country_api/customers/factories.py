@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from country_api.customers.schemas import CustomerCreate
 from country_api.customers.service import Registration, create_customer
-from country_api.db import make_engine
 from country_api.sites.service import sync_sites
+from gridcare.core.db import make_engine
 from tests.support.countries import country_settings
 
 Auth = Callable[..., dict[str, str]]

@@ -1,6 +1,6 @@
 import pytest
 
-from country_api.customers.phones import normalise_phone
+from gridcare.core.phones import normalise_phone
 
 
 @pytest.mark.parametrize(

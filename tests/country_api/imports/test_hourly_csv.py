@@ -7,8 +7,8 @@ import gzip
 from decimal import Decimal
 from pathlib import Path
 
-from country_api.db import make_engine
 from country_api.imports.hourly_csv import REAL_FILE, import_hourly_csv, read_hourly_csv
+from gridcare.core.db import make_engine
 from tests.country_api.metering.conftest import add_account, hourly, utc
 
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import psycopg
 
-from country_api.db import make_engine
 from country_api.imports.koios import DatabaseRequestCounter, import_koios
 from country_api.plugins.meters.koios_historical import KoiosHistoricalClient
+from gridcare.core.db import make_engine
 from tests.country_api.metering.conftest import add_account, hourly, utc
 from tests.fakes.koios import FakeKoios, HistoricalRow
 

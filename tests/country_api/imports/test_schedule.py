@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from country_api.imports.schedule import KoiosImportSchedule, parse_sites
 from country_api.plugins.meters.koios_historical import KoiosHistoricalClient, RequestCounter
 from federation_gateway.tokens import TokenIssuer
-from gridcare.countries import ConfigError
+from gridcare.core.countries import ConfigError
 from tests.country_api.metering.conftest import add_account, hourly
 from tests.fakes.koios import FakeKoios, HistoricalRow
 from tests.support.countries import country_app, running

@@ -9,8 +9,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from country_api.db import make_engine
 from country_api.imports.thundercloud import import_parquet, parquet_files
+from gridcare.core.db import make_engine
 from tests.country_api.metering.conftest import add_account, hourly, utc
 
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from country_api.db import make_engine
 from country_api.metering.mqtt import TelemetrySubscriber, parse_broker_url
 from federation_gateway.tokens import TokenIssuer
-from gridcare.countries import load_country
+from gridcare.core.countries import load_country
+from gridcare.core.db import make_engine
 from tests.country_api.metering.broker import Publisher, mqtt_broker
 from tests.country_api.metering.conftest import add_account, hourly, rejections, utc
 from tests.support.countries import country_app, running

@@ -7,7 +7,6 @@ import datetime as dt
 import httpx
 import psycopg
 
-from country_api.db import make_engine
 from country_api.metering.partitions import (
     MONTHS_AHEAD,
     ensure_partitions,
@@ -16,6 +15,7 @@ from country_api.metering.partitions import (
     next_month,
     partition_name,
 )
+from gridcare.core.db import make_engine
 
 
 def partitions(url: str, table: str) -> set[str]:

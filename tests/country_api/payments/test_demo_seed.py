@@ -7,10 +7,10 @@ from decimal import Decimal
 import httpx
 
 from country_api.config import Settings
-from country_api.db import make_engine
 from country_api.payments.ledger import kwh_for
 from country_api.plugins.payments.chain import parse_with, parsers_for_country
 from country_api.plugins.payments.protocol import ParsedPayment
+from gridcare.core.db import make_engine
 from gridcare.demo.payments import seed_payments
 from tests.country_api.payments.factories import add_account, rows
 from tests.support.countries import country_settings

@@ -8,12 +8,12 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from country_api.db import make_engine
 from country_api.payments.lifespan import default_platform_for
 from country_api.payments.outbox import CreditWorker, RetryPolicy, revive_dead
 from country_api.plugins.meters.koios import KoiosPlatform
 from country_api.plugins.meters.protocol import Credit, CreditResult, MeterPlatform
 from federation_gateway.tokens import TokenIssuer
+from gridcare.core.db import make_engine
 from tests.country_api.payments.factories import (
     add_account,
     client_for,

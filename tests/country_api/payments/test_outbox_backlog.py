@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from country_api.db import make_engine
 from country_api.payments.backlog import (
     METRIC_LOGGER,
     Backlog,
@@ -18,6 +17,7 @@ from country_api.payments.backlog import (
     outbox_backlog,
 )
 from federation_gateway.tokens import TokenIssuer
+from gridcare.core.db import make_engine
 from tests.country_api.payments.factories import (
     add_account,
     client_for,

@@ -6,7 +6,7 @@ import pytest
 from babel.numbers import format_currency
 
 from federation_gateway.tokens import TokenIssuer
-from gridcare.data import SMS_SAMPLES_DIR
+from gridcare.core.data import SMS_SAMPLES_DIR
 from tests.country_api.payments.factories import (
     GATEWAY,
     add_account,

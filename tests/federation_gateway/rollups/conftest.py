@@ -30,13 +30,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from federation_gateway.cache import Cache, MemoryCache, RedisCache
 from federation_gateway.config import Settings
-from federation_gateway.db import make_engine
 from federation_gateway.employees.service import upsert_employee
 from federation_gateway.fx.models import MonthlyRate
 from federation_gateway.fx.service import store_rates
 from federation_gateway.main import create_app
 from federation_gateway.tokens import TokenIssuer
-from gridcare.countries import CONFIG_DIR
+from gridcare.core.db import make_engine
+from gridcare.core.paths import CONFIG_DIR
 from tests.support.countries import country_app, running
 from tests.support.databases import truncate_all
 

@@ -16,10 +16,10 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from federation_gateway.db import make_engine
 from federation_gateway.employees.service import set_role, upsert_employee
 from federation_gateway.fx.models import FxRate, MonthlyRate
 from federation_gateway.fx.service import store_rates
+from gridcare.core.db import make_engine
 from tests.federation_gateway.rollups.conftest import (
     COUNTRY_TIMEOUT_SECONDS,
     PASSWORD,

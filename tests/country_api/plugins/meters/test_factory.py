@@ -9,7 +9,7 @@ from country_api.plugins.meters.koios import KoiosPlatform
 from country_api.plugins.meters.onemeter import OneMeterPlatform
 from country_api.plugins.meters.protocol import PlatformError, PlatformNotConfigured
 from country_api.plugins.meters.thundercloud import ThunderCloudPlatform
-from gridcare.countries import load_country
+from gridcare.core.countries import load_country
 from tests.country_api.plugins.meters.factories import credit
 
 SPARKMETER_ENV = {

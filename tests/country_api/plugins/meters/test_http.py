@@ -8,8 +8,9 @@ import time
 import httpx
 import pytest
 
-from country_api.plugins.meters._http import major_units, retry_after_seconds, status_error
+from country_api.plugins.meters._http import retry_after_seconds, status_error
 from country_api.plugins.meters.protocol import RateLimited
+from gridcare.core.money import major_string
 
 
 @pytest.mark.parametrize(
@@ -40,4 +41,4 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
     [(12550, "LSL", "125.50"), (5000, "XOF", "5000"), (1, "ZMW", "0.01"), (100, "LSL", "1.00")],
 )
 def test_amounts_in_major_units(minor: int, currency: str, text: str) -> None:
-    assert major_units(minor, currency) == text
+    assert major_string(minor, currency) == text

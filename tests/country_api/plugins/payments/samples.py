@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from gridcare.data import SMS_SAMPLES_DIR
+from gridcare.core.data import SMS_SAMPLES_DIR
 
 SMS_DIR = SMS_SAMPLES_DIR
 

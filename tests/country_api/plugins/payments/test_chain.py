@@ -9,7 +9,7 @@ from country_api.plugins.payments.momo_bj import MtnMomoBenin
 from country_api.plugins.payments.mpesa_ls import MpesaLesotho
 from country_api.plugins.payments.mtn_zm import MtnMomoZambia
 from country_api.plugins.payments.protocol import ParseResult, Rejection
-from gridcare.countries import ConfigError, load_country
+from gridcare.core.countries import ConfigError, load_country
 
 PLUGINS = {
     "mpesa_ls": (MpesaLesotho, "LSL"),

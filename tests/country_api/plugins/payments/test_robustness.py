@@ -10,7 +10,7 @@ import pytest
 from country_api.plugins.payments.chain import load_parsers, parse_with, parsers_for_country
 from country_api.plugins.payments.protocol import ParsedPayment, Rejection
 from country_api.plugins.payments.templates import compile_template
-from gridcare.countries import load_country
+from gridcare.core.countries import load_country
 from tests.country_api.plugins.payments.samples import ALL_BODIES
 
 LS_CHAIN = parsers_for_country(load_country("LS"))

@@ -11,7 +11,7 @@ from babel.numbers import get_currency_precision
 from country_api.plugins.payments.chain import parse_with, parsers_for_country
 from country_api.plugins.payments.protocol import ParsedPayment, PaymentParser
 from country_api.plugins.payments.templates import TemplateParser, compile_template
-from gridcare.countries import load_country
+from gridcare.core.countries import load_country
 from tests.country_api.plugins.payments.samples import BN_SAMPLES, LS_SAMPLES, Sample
 
 PROVIDERS = {"momo_bj": "mtn_momo", "moov_bj": "moov"}

@@ -10,7 +10,7 @@ from country_api.plugins.payments.airtel_zm import AirtelMoneyZambia
 from country_api.plugins.payments.chain import parse_with, parsers_for_country
 from country_api.plugins.payments.mtn_zm import MtnMomoZambia
 from country_api.plugins.payments.protocol import ParsedPayment, Rejection
-from gridcare.countries import load_country
+from gridcare.core.countries import load_country
 
 ZM_CHAIN = parsers_for_country(load_country("ZM"))
 

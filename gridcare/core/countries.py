@@ -20,7 +20,8 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import get_currency_name
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config" / "countries"
+from gridcare.core.paths import CONFIG_DIR
+
 SITE_CODE = re.compile(r"^[A-Z]{3}$")
 UTC_OFFSET = re.compile(r"^[+-](0\d|1[0-4]):[0-5]\d$")
 
