@@ -33,6 +33,7 @@ from country_api.config import Settings
 from country_api.customers.search import account_prefix
 from country_api.main import create_app
 from country_api.migrate import upgrade
+from country_api.resources import CountryResources
 from federation_gateway.tokens import TokenIssuer
 from gridcare.core.db import make_engine
 from gridcare.core.phones import looks_like_phone, phone_digits
@@ -234,9 +235,11 @@ async def measure(url: str, people: list[Synthetic], rounds: int) -> list[tuple[
     os.environ.setdefault("GRIDCARE_COUNTRY", "ls")
     settings = Settings(database_url=url)
     app = create_app(
-        settings,
-        engine=make_engine(url, pool_size=5),
-        jwks_transport=httpx.MockTransport(lambda _: httpx.Response(200, json=issuer.jwks())),
+        CountryResources.build(
+            settings,
+            engine=make_engine(url, pool_size=5),
+            jwks_transport=httpx.MockTransport(lambda _: httpx.Response(200, json=issuer.jwks())),
+        )
     )
     token = issuer.issue(username="bench", country="LS", role="viewer")
     headers = {"Authorization": f"Bearer {token}"}
@@ -272,7 +275,7 @@ async def measure(url: str, people: list[Synthetic], rounds: int) -> list[tuple[
                             percentile(sql_ms, 0.95),
                         )
                     )
-    app.state.engine.dispose()
+    app.state.resources.engine.dispose()
     return results
 
 

@@ -33,14 +33,13 @@ import httpx
 import psutil
 import psycopg
 from fastapi import FastAPI
-from sqlmodel import Session
 
 from bench.customer_search import admin_server, scratch_database
 from country_api.migrate import upgrade
 from country_api.payments.outbox import RetryPolicy
 from country_api.sites.service import sync_sites
 from gridcare.core.countries import load_country
-from gridcare.core.db import make_engine
+from gridcare.core.db import make_engine, unit_of_work
 from tests.fakes.koios import FakeKoios
 
 KEY = "bench-gateway-key"
@@ -51,13 +50,10 @@ GARBAGE = ["ok", "Dial *111# to win 1GB", "Ke kopa thuso", "Your balance is M2.5
 def make_app() -> FastAPI:
     """The server's app factory: the country API as deployed, with a shorter retry backoff."""
     from country_api.main import create_app
+    from country_api.resources import CountryResources
 
-    app = create_app()
-    app.state.credit_worker_options = {
-        "policy": RetryPolicy(max_attempts=20, base_seconds=0.2, max_seconds=5.0),
-        "batch_size": 64,
-    }
-    return app
+    retry = RetryPolicy(max_attempts=20, base_seconds=0.2, max_seconds=5.0)
+    return create_app(CountryResources.build(credit_retry=retry), with_workers=True)
 
 
 def free_port() -> int:
@@ -70,7 +66,7 @@ def prepare(url: str, rng: random.Random) -> list[str]:
     upgrade(url)
     country = load_country("ls")
     engine = make_engine(url, pool_size=1)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         sync_sites(session=session, country=country)
     engine.dispose()
     sites = [site.code for site in country.sites if country.site_platform(site.code) == "koios"]

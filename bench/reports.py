@@ -37,6 +37,7 @@ from country_api.config import Settings
 from country_api.main import create_app
 from country_api.metering.partitions import ensure_partitions
 from country_api.migrate import upgrade
+from country_api.resources import CountryResources
 from federation_gateway.tokens import TokenIssuer
 from gridcare.core.countries import load_country
 from gridcare.core.db import make_engine
@@ -290,9 +291,11 @@ async def measure(url: str, rounds: int, exports: bool) -> None:
     issuer = TokenIssuer.generate()
     os.environ.setdefault("GRIDCARE_COUNTRY", "ls")
     app = create_app(
-        Settings(database_url=url),
-        engine=make_engine(url, pool_size=5),
-        jwks_transport=httpx.MockTransport(lambda _: httpx.Response(200, json=issuer.jwks())),
+        CountryResources.build(
+            Settings(database_url=url),
+            engine=make_engine(url, pool_size=5),
+            jwks_transport=httpx.MockTransport(lambda _: httpx.Response(200, json=issuer.jwks())),
+        )
     )
     headers = {"Authorization": "Bearer " + issuer.issue(username="b", country="LS", role="viewer")}
     print(f"\n{'report':36} {'rollups (API)':>14} {'naive SQL':>11} {'ratio':>7}")
@@ -333,7 +336,7 @@ async def measure(url: str, rounds: int, exports: bool) -> None:
                     f"\npayments export: {len(answer.content) / 2**20:.0f} MiB in {seconds:.1f} s"
                     f" (process memory +{grown:.0f} MiB, the response body included)"
                 )
-    app.state.engine.dispose()
+    app.state.resources.engine.dispose()
 
 
 def main() -> None:

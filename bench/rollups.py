@@ -182,7 +182,7 @@ def main() -> None:
             app = create_app(settings, engine=make_engine(gateway_db, pool_size=5))
             with serving(app) as gateway:
                 results = measure(gateway, countries, rounds)
-            app.state.engine.dispose()
+            app.state.resources.engine.dispose()
     backend = "Redis" if os.environ.get("GRIDCARE_REDIS_URL") else "in-process"
     print(
         f"rollup over 3 countries answering in {', '.join(f'{v} ms' for v in DELAYS_MS.values())}"

@@ -70,8 +70,16 @@ class Settings(BaseSettings):
     sms_gateway_keys: SecretStr | None = None
     iot_key: SecretStr | None = None
     mqtt_url: str | None = None
+    mqtt_client_id: str | None = None
+    """Persistent-session client id; `gridcare-<country>-telemetry` when unset. Each copy of
+    the worker sets its own and shares the topic (`$share/gridcare/oneMeter/+/telemetry`)."""
+    mqtt_topic: str = "oneMeter/+/telemetry"
     redis_url: str | None = None
-    outbox_metric_interval_seconds: int = 60  # credit outbox backlog log line; 0 turns it off
+    run_workers: bool = False
+    """Run the background workers inside the API process (`serve country --with-workers`, the
+    demo); production runs them apart (`gridcare worker`)."""
+    outbox_metric_interval_seconds: float = 60  # credit outbox backlog log line; 0: off
+    rollup_refresh_seconds: float = 30.0  # how often queued rollup cells are recomputed; 0: off
     koios_import_interval_minutes: float = 0  # 0: off; see country_api/imports/schedule.py
     koios_import_sites: str = ""  # "org/site,org/site", for the scheduled Koios import
 

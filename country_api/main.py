@@ -1,49 +1,44 @@
-"""`create_app`: one country's API, wired from its settings."""
+"""`create_app`: one country's API, wired from its resources.
+
+At start-up the database is made ready (`startup.py`); the background workers
+(`workers.py`) run inside the API only when asked (`--with-workers`, the demo), else in their
+own process (`gridcare worker`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
-import httpx
 from fastapi import FastAPI
-from sqlalchemy import Engine
-from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
-from country_api.auth import JwksCache
-from country_api.config import Settings, load_settings
+from country_api.resources import CountryResources
 from country_api.routers import ROUTERS
-from country_api.sites.service import sync_sites
-from gridcare.core.db import make_engine
+from country_api.startup import prepare_database
+from country_api.workers import worker_pool
 from gridcare.core.errors import install_error_handlers
 
 
 def create_app(
-    settings: Settings | None = None,
-    *,
-    engine: Engine | None = None,
-    jwks_transport: httpx.AsyncBaseTransport | None = None,
+    resources: CountryResources | None = None, *, with_workers: bool | None = None
 ) -> FastAPI:
-    settings = settings or load_settings()
-    if engine is None:
-        if settings.database_url is None:
-            raise RuntimeError("GRIDCARE_DATABASE_URL is not set")
-        engine = make_engine(settings.database_url.get_secret_value())
+    """The app; `with_workers` defaults to the `GRIDCARE_RUN_WORKERS` setting (off)."""
+    resources = resources or CountryResources.build()
+    run_workers = resources.settings.run_workers if with_workers is None else with_workers
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        with Session(engine) as session:
-            sync_sites(session=session, country=settings.country)
-        yield
+        await run_in_threadpool(prepare_database, resources)
+        async with AsyncExitStack() as stack:
+            if run_workers:
+                await stack.enter_async_context(worker_pool(resources))
+            yield
 
     app = FastAPI(
-        title=f"GridCare {settings.country.name} API",
-        version="0.1.0",
-        lifespan=lifespan,
+        title=f"GridCare {resources.country.name} API", version="0.1.0", lifespan=lifespan
     )
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.jwks = JwksCache(settings.jwks_url, transport=jwks_transport)
+    app.state.resources = resources  # read through country_api/deps.py only
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

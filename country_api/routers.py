@@ -6,7 +6,6 @@ from country_api.analytics.router import router as analytics
 from country_api.audit.router import router as audit
 from country_api.customers.router import router as customers
 from country_api.exports.router import router as exports
-from country_api.imports.schedule import router as koios_imports
 from country_api.metering.router import router as metering
 from country_api.meters.router import router as meters
 from country_api.payments.router import router as payments
@@ -21,7 +20,6 @@ ROUTERS: list[APIRouter] = [
     customers,
     meters,
     metering,
-    koios_imports,
     audit,
     payments,
     sms,

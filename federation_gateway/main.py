@@ -10,12 +10,13 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from federation_gateway.auth.ratelimit import make_login_limiter
 from federation_gateway.auth.router import router as auth_router
+from federation_gateway.cache import Cache
 from federation_gateway.config import Settings, load_settings
 from federation_gateway.employees.router import router as employees_router
 from federation_gateway.portal import mount_portal
 from federation_gateway.proxy.router import router as proxy_router
+from federation_gateway.resources import GatewayResources
 from federation_gateway.rollups.router import router as rollups_router
 from federation_gateway.system.router import router as system_router
 from federation_gateway.tokens import TokenIssuer
@@ -41,13 +42,22 @@ def create_app(
     *,
     engine: Engine | None = None,
     country_transport: httpx.AsyncBaseTransport | None = None,
+    rollup_cache: Cache | None = None,
 ) -> FastAPI:
     """The gateway app. `country_transport` carries proxied calls (tests route them in-process)."""
     settings = settings or load_settings()
     if engine is None:
         if settings.gateway_database_url is None:
             raise RuntimeError("GRIDCARE_GATEWAY_DATABASE_URL is not set")
-        engine = make_engine(settings.gateway_database_url.get_secret_value())
+        engine = make_engine(settings.gateway_database_url.get_secret_value(), max_overflow=10)
+    resources = GatewayResources(
+        settings=settings,
+        engine=engine,
+        issuer=make_issuer(settings),
+        login_limiter=GatewayResources.limiter_for(settings),
+        country_transport=country_transport,
+        rollup_cache=rollup_cache,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,19 +65,12 @@ def create_app(
         async with httpx.AsyncClient(
             transport=country_transport, limits=limits, follow_redirects=False
         ) as client:
-            app.state.http = client
+            resources.http = client
             yield
+            resources.http = None
 
     app = FastAPI(title="GridCare federation gateway", version="0.1.0", lifespan=lifespan)
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.issuer = make_issuer(settings)
-    app.state.login_limiter = make_login_limiter(
-        settings.redis_url,
-        max_per_user=settings.login_max_failures,
-        max_per_ip=settings.login_max_failures_per_ip,
-        window_seconds=settings.login_failure_window_seconds,
-    )
+    app.state.resources = resources  # read through federation_gateway/deps.py only
     install_error_handlers(app)
     app.include_router(system_router)
     app.include_router(auth_router)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -14,7 +14,6 @@ from starlette.background import BackgroundTask
 
 from country_api.analytics import population, service
 from country_api.analytics.downloads import report_workbook
-from country_api.analytics.lifespan import analytics_lifespan
 from country_api.analytics.periods import (
     Granularity,
     Period,
@@ -31,11 +30,11 @@ from country_api.analytics.schemas import (
 )
 from country_api.analytics.workbook import quarterly_workbook
 from country_api.auth import Reader
-from country_api.db import SessionDep
+from country_api.deps import CountryDep, SessionDep
 from country_api.exports.writer import XLSX
 from gridcare.core.countries import CountryConfig
 
-router = APIRouter(prefix="/api/om-report", tags=["analytics"], lifespan=analytics_lifespan)
+router = APIRouter(prefix="/api/om-report", tags=["analytics"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no valid token"},
@@ -50,12 +49,7 @@ FromMonth = Annotated[str, Query(alias="from", description="First month, `2025-0
 ToMonth = Annotated[str, Query(alias="to", description="Last month, `2025-12`", max_length=16)]
 
 
-def country_of(request: Request) -> CountryConfig:
-    country: CountryConfig = request.app.state.settings.country
-    return country
-
-
-Country = Annotated[CountryConfig, Depends(country_of)]
+Country = CountryDep
 
 
 def month_periods(

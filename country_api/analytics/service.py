@@ -59,9 +59,8 @@ class SiteSeries:
 
 
 def fresh_connection(*, session: Session, country: CountryConfig) -> Connection:
-    """Applies queued rollup work (committing it) and returns the session's connection."""
-    if refresh_pending(session=session, timezone=country.timezone):
-        session.commit()
+    """Applies queued rollup work (in the caller's unit of work) and returns its connection."""
+    refresh_pending(session=session, timezone=country.timezone)
     return session.connection()
 
 

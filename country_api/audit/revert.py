@@ -98,7 +98,6 @@ def revert_mutation(*, session: Session, actor: str, mutation_id: int) -> Mutati
         )
     if revert is None:  # pragma: no cover - the staleness check rules it out
         raise Conflict(f"mutation {original.id} changes nothing any more")
-    session.commit()
     return revert
 
 

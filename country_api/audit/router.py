@@ -8,7 +8,7 @@ from country_api.audit import service
 from country_api.audit.revert import revert_mutation
 from country_api.audit.schemas import MutationPage, MutationPublic
 from country_api.auth import Reader, Staff, require
-from country_api.db import SessionDep
+from country_api.deps import SessionDep
 from gridcare.core.roles import Permission
 
 router = APIRouter(prefix="/api/mutations", tags=["audit"])

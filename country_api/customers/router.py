@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from sqlmodel import Session
 
 from country_api.auth import Reader, Staff, require
@@ -18,7 +18,7 @@ from country_api.customers.schemas import (
     CustomerSummary,
     CustomerUpdate,
 )
-from country_api.db import SessionDep
+from country_api.deps import SessionDep, SettingsDep
 from country_api.meters.assignments import open_meters_by_account
 from gridcare.core.roles import Permission
 
@@ -33,8 +33,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def country_code(request: Request) -> str:
-    return str(request.app.state.settings.code)
+def country_code(settings: SettingsDep) -> str:
+    return settings.code
 
 
 Country = Annotated[str, Depends(country_code)]

@@ -118,7 +118,6 @@ def create_customer(
         old=None,
         new={"account_number": number, "customer_id": customer.id, "site_code": site_code},
     )
-    session.commit()
     return Registration(customer=customer, account=account)
 
 
@@ -198,7 +197,6 @@ def update_customer(
     if "national_id" in changes:
         changes["national_id"] = changes["national_id"] or None
     apply_customer_changes(session=session, actor=actor, customer=customer, changes=changes)
-    session.commit()
     return customer
 
 
@@ -212,7 +210,6 @@ def deactivate_customer(*, session: Session, actor: str, account_number: str) ->
         apply_customer_changes(
             session=session, actor=actor, customer=customer, changes=deactivation_changes()
         )
-        session.commit()
     return customer
 
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from country_api.auth import Reader
-from country_api.db import SessionDep
+from country_api.deps import CountryDep, SessionDep
 from country_api.exports.service import ExportName, export_filename, export_workbook
 from country_api.exports.writer import XLSX
-from gridcare.core.countries import CountryConfig
 from gridcare.core.errors import InvalidInput
 
 router = APIRouter(prefix="/api/exports", tags=["exports"])
@@ -31,7 +30,7 @@ router = APIRouter(prefix="/api/exports", tags=["exports"])
 )
 def get_export(
     name: ExportName,
-    request: Request,
+    country: CountryDep,
     session: SessionDep,
     staff: Reader,
     first: Annotated[
@@ -45,7 +44,6 @@ def get_export(
     header, filters; rows are streamed from the database into the file."""
     if first is not None and last is not None and last < first:
         raise InvalidInput.for_field("to", "must not be before from")
-    country: CountryConfig = request.app.state.settings.country
     next_day = last + dt.timedelta(days=1) if last is not None else None
     path, _ = export_workbook(
         session=session, country=country, name=name, first=first, next_day=next_day

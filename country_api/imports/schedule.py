@@ -1,8 +1,8 @@
-"""Scheduled Koios import inside the country API: the `gridcare import koios` run, every interval.
+"""The scheduled Koios import worker (`workers.py`): `gridcare import koios`, every interval.
 
 Settings (environment):
 - `GRIDCARE_KOIOS_IMPORT_INTERVAL_MINUTES`: minutes between runs (fractions allowed); 0, the
-  default, turns the schedule off. The first run starts with the API.
+  default, turns the schedule off. The first run starts with the worker.
 - `GRIDCARE_KOIOS_IMPORT_SITES`: comma-separated `org/site` pairs of Koios ids, e.g.
   `org-1/site-a,org-1/site-b,org-2/site-c` (an organisation's sites are imported together).
 - `GRIDCARE_KOIOS_URL`, `GRIDCARE_KOIOS_API_KEY`, `GRIDCARE_KOIOS_API_SECRET` (or the
@@ -10,10 +10,10 @@ Settings (environment):
 
 Each run is the command's incremental import (from the stored watermark or cursor, no
 `--since`) in a worker thread with its own event loop, so the API's loop is never blocked. A run
-holds a PostgreSQL session advisory lock: of N API copies on one database one imports at a time
+holds a PostgreSQL session advisory lock: of N worker copies on one database one imports at a time
 and the others skip that tick. A rate limit pauses the organisation (the importer stores when)
 and a later run resumes from the cursor. Errors are logged and the next interval tries again:
-the schedule never stops the API. On shutdown a run stops after the page it is storing.
+the schedule never stops the worker. On shutdown a run stops after the page it is storing.
 """
 
 from __future__ import annotations
@@ -24,13 +24,11 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine, text
 
-from country_api.config import Settings
 from country_api.imports.koios import DatabaseRequestCounter, KoiosReport, import_koios
 from country_api.plugins.meters.koios_historical import KoiosHistoricalClient, RequestCounter
 from country_api.plugins.meters.protocol import PlatformError
@@ -39,7 +37,6 @@ from gridcare.core.countries import ConfigError
 log = logging.getLogger(__name__)
 
 LOCK_KEY = 6_500_500_6  # advisory lock id: one scheduled Koios import per database at a time
-STOP_TIMEOUT_SECONDS = 30.0
 
 ClientFactory = Callable[[RequestCounter], KoiosHistoricalClient]
 
@@ -89,12 +86,15 @@ class KoiosImportSchedule:
         self.client_factory: ClientFactory = client_factory or self._client_from_env
         self.stats = ScheduleStats()
         self._stopping = threading.Event()
+        self._stop_event = asyncio.Event()
 
     def _client_from_env(self, counter: RequestCounter) -> KoiosHistoricalClient:
         return KoiosHistoricalClient.from_env(self.country_code, counter=counter)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Runs until `stop` is set: an import, then a wait of one interval, and again."""
+        """Runs until `stop` is set: an import, then a wait of one interval, and again. A run
+        in progress when `stop` is set ends after the page it is storing."""
+        self._stop_event = stop
         while not stop.is_set():
             await asyncio.to_thread(self.run_once)
             with contextlib.suppress(TimeoutError):
@@ -157,7 +157,7 @@ class KoiosImportSchedule:
         return summary
 
     def _check_stopping(self, site: str, day: dt.date, count: int) -> None:
-        if self._stopping.is_set():
+        if self._stopping.is_set() or self._stop_event.is_set():
             raise _Stopping
 
 
@@ -170,46 +170,3 @@ def _describe(report: KoiosReport) -> str:
         f"{len(set().union(*(s.unknown_meters for s in sites)))} unknown meters"
     )
     return f"{line}, stopped: {report.stopped}" if report.stopped else line
-
-
-@contextlib.asynccontextmanager
-async def koios_import_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Starts the schedule when `GRIDCARE_KOIOS_IMPORT_INTERVAL_MINUTES` is above 0.
-
-    Tests may set `app.state.koios_client_factory` (request counter → client) before start-up.
-    """
-    settings: Settings = app.state.settings
-    schedule: KoiosImportSchedule | None = None
-    if settings.koios_import_interval_minutes > 0:
-        plan = parse_sites(settings.koios_import_sites)
-        if plan:
-            schedule = KoiosImportSchedule(
-                engine=app.state.engine,
-                country_code=settings.country.code,
-                plan=plan,
-                interval_seconds=settings.koios_import_interval_minutes * 60,
-                client_factory=getattr(app.state, "koios_client_factory", None),
-            )
-        else:
-            log.warning(
-                "GRIDCARE_KOIOS_IMPORT_INTERVAL_MINUTES is set but GRIDCARE_KOIOS_IMPORT_SITES"
-                " is empty: no scheduled Koios import"
-            )
-    app.state.koios_import_schedule = schedule
-    stop = asyncio.Event()
-    task = None
-    if schedule is not None:
-        task = asyncio.create_task(schedule.run(stop), name="koios-import")
-    try:
-        yield
-    finally:
-        stop.set()
-        if schedule is not None and task is not None:
-            schedule.stop()
-            try:
-                await asyncio.wait_for(task, STOP_TIMEOUT_SECONDS)
-            except TimeoutError:
-                log.warning("scheduled Koios import did not stop in time; cancelled")
-
-
-router = APIRouter(tags=["imports"], lifespan=koios_import_lifespan)

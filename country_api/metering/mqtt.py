@@ -13,6 +13,7 @@ Reconnects back off from 1 s to 60 s. Several API copies can share the load with
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -125,6 +126,14 @@ class TelemetrySubscriber:
         else:
             self.client.connect_async(self.address.host, self.address.port, keepalive=30)
         self.client.loop_start()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """The worker form: subscribed until `stop` is set (paho's threads do the work)."""
+        await asyncio.to_thread(self.start)
+        try:
+            await stop.wait()
+        finally:
+            await asyncio.to_thread(self.stop)
 
     def stop(self, timeout: float = 5.0, *, end_session: bool = False) -> None:
         """Disconnects; `end_session` also drops the broker's session (MQTT 5; tests, benches)."""

@@ -5,19 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
-import logging
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Header, Query, Request, Response
-from sqlmodel import Session
+from fastapi import APIRouter, Header, Query, Request, Response
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from country_api.auth import Reader
 from country_api.config import Settings
-from country_api.db import SessionDep
+from country_api.deps import CountryDep, EngineDep, SessionDep, SettingsDep
 from country_api.metering import check_meters, onemeter, service
 from country_api.metering.ingest import ingest_readings, log_rejection
 from country_api.metering.models import (
@@ -27,50 +23,9 @@ from country_api.metering.models import (
     MeteringSummary,
     ReadingSource,
 )
-from country_api.metering.mqtt import TELEMETRY_TOPIC, TelemetrySubscriber
-from country_api.metering.partitions import ensure_partitions_ahead
 from gridcare.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
 
-log = logging.getLogger(__name__)
-
-
-@asynccontextmanager
-async def metering_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Partitions ahead of time; the MQTT subscriber when GRIDCARE_MQTT_URL is set.
-
-    The subscriber's persistent-session client id is `gridcare-<country>-telemetry`; copies of
-    the API behind a load balancer each set their own GRIDCARE_MQTT_CLIENT_ID and share the
-    work with GRIDCARE_MQTT_TOPIC=`$share/gridcare/oneMeter/+/telemetry`.
-    """
-    settings: Settings = app.state.settings
-    await run_in_threadpool(ensure_partitions_ahead, app.state.engine)
-    subscriber = None
-    if settings.mqtt_url:
-        subscriber = TelemetrySubscriber(
-            url=settings.mqtt_url,
-            engine=app.state.engine,
-            clock=settings.country.meter_clock,
-            client_id=os.environ.get(
-                "GRIDCARE_MQTT_CLIENT_ID", f"gridcare-{settings.country.slug}-telemetry"
-            ),
-            topic=os.environ.get("GRIDCARE_MQTT_TOPIC", TELEMETRY_TOPIC),
-        )
-        subscriber.start()
-    else:
-        log.warning(
-            "%s: GRIDCARE_MQTT_URL is not set, so no MQTT subscriber: 1Meter readings arrive"
-            " over HTTP (POST /api/meters/reading) only",
-            settings.country.name,
-        )
-    app.state.mqtt_subscriber = subscriber
-    try:
-        yield
-    finally:
-        if subscriber is not None:
-            await run_in_threadpool(subscriber.stop)
-
-
-router = APIRouter(tags=["metering"], lifespan=metering_lifespan)
+router = APIRouter(tags=["metering"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -92,20 +47,20 @@ def _check_iot_key(settings: Settings, given: str | None) -> None:
 @router.post("/api/meters/reading", response_model=IngestAnswer, responses=ERRORS)
 async def post_reading(
     request: Request,
-    session: SessionDep,
+    settings: SettingsDep,
+    engine: EngineDep,
     x_iot_key: Annotated[str | None, Header()] = None,
 ) -> IngestAnswer:
     """A 1Meter reading (body as `api_payloads.json`), time in the meter clock (config)."""
     raw = await request.body()
-    return await run_in_threadpool(
-        _store_http_reading, request.app.state.settings, session, raw, x_iot_key
-    )
+    return await run_in_threadpool(_store_http_reading, settings, engine, raw, x_iot_key)
 
 
 def _store_http_reading(
-    settings: Settings, session: Session, raw: bytes, iot_key: str | None
+    settings: Settings, engine: Engine, raw: bytes, iot_key: str | None
 ) -> IngestAnswer:
-    connection = session.connection()
+    """Stores the reading, or the rejection with its reason: either way the answer is sent only
+    after its own unit of work committed (a refused reading is kept, not rolled back)."""
     payload: Any
     try:
         payload = json.loads(raw or b"null")
@@ -118,18 +73,18 @@ def _store_http_reading(
         reading = onemeter.from_http(payload, settings.country.meter_clock)
     except AppError as error:
         meter_id = payload.get("meter_id") if isinstance(payload, dict) else None
-        log_rejection(
-            connection,
-            source=ReadingSource.ONEMETER_HTTP.value,
-            meter_id=str(meter_id)[:64] if meter_id is not None else None,
-            status_code=error.status_code,
-            reason=error.message,
-            payload=payload,
-        )
-        session.commit()
+        with engine.begin() as connection:
+            log_rejection(
+                connection,
+                source=ReadingSource.ONEMETER_HTTP.value,
+                meter_id=str(meter_id)[:64] if meter_id is not None else None,
+                status_code=error.status_code,
+                reason=error.message,
+                payload=payload,
+            )
         raise
-    (outcome,) = ingest_readings(connection, [reading], payloads=[payload])
-    session.commit()
+    with engine.begin() as connection:
+        (outcome,) = ingest_readings(connection, [reading], payloads=[payload])
     if outcome.status == "rejected":
         kind = {404: NotFound, 409: Conflict}.get(outcome.status_code, InvalidInput)
         raise kind(outcome.reason)
@@ -148,7 +103,7 @@ def _store_http_reading(
     responses={404: {"description": "Unknown account"}, 422: ERRORS[422]},
 )
 def get_consumption(
-    request: Request,
+    country: CountryDep,
     account_number: str,
     session: SessionDep,
     staff: Reader,
@@ -164,7 +119,7 @@ def get_consumption(
         granularity=granularity,
         start=start,
         end=end,
-        timezone=request.app.state.settings.country.timezone,
+        timezone=country.timezone,
     )
 
 
@@ -174,13 +129,13 @@ def get_consumption(
     responses={404: {"description": "Unknown account"}},
 )
 def get_metering_summary(
-    account_number: str, request: Request, session: SessionDep, staff: Reader
+    account_number: str, country: CountryDep, session: SessionDep, staff: Reader
 ) -> MeteringSummary:
     """Last reading, lifetime consumption and (once payments exist) the live balance."""
     return service.summary(
         session=session,
         account_number=account_number,
-        country=request.app.state.settings.country,
+        country=country,
     )
 
 

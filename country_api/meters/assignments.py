@@ -82,11 +82,13 @@ def set_meter_status(
 
 
 def flush_or_conflict(session: Session, account_number: str) -> None:
-    """Flush, turning the database's assignment rules into a `Conflict` that explains them."""
+    """Flush, turning the database's assignment rules into a `Conflict` that explains them.
+
+    The caller's unit of work is left to roll back (the `Conflict` reaches the request's
+    session dependency)."""
     try:
         session.flush()
     except IntegrityError as error:
-        session.rollback()
         constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
         messages = {
             "one_primary_per_account": (

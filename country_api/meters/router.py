@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from country_api.auth import Reader, Staff, require
-from country_api.db import SessionDep
+from country_api.deps import SessionDep
 from country_api.meters import service
 from country_api.meters.schemas import MeterCreate, MeterPage, MeterPublic, RoleChange
 from gridcare.core.roles import Permission

@@ -83,7 +83,6 @@ def register_meter(*, session: Session, actor: str, data: MeterCreate) -> Meter:
     target = assignment_state(session=session, account_id=account.id or 0)
     target[meter.meter_id] = data.role.value
     apply_assignment_state(session=session, actor=actor, account=account, target=target)
-    session.commit()
     return meter
 
 
@@ -113,7 +112,6 @@ def change_role(*, session: Session, actor: str, meter_id: str, role: MeterRole)
                 target[other] = MeterRole.CHECK.value
     target[meter.meter_id] = role.value
     apply_assignment_state(session=session, actor=actor, account=account, target=target)
-    session.commit()
     return meter
 
 
@@ -133,7 +131,6 @@ def decommission_meter(*, session: Session, actor: str, meter_id: str) -> Meter:
             removed_status=MeterStatus.DECOMMISSIONED,
         )
     set_meter_status(session=session, actor=actor, meter=meter, status=MeterStatus.DECOMMISSIONED)
-    session.commit()
     return meter
 
 

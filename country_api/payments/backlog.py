@@ -1,17 +1,15 @@
 """The credit outbox backlog: credits waiting, credits given up on, and the oldest wait.
 
-While the API runs it logs the backlog as one JSON line a minute on the `gridcare.metrics`
+The `credit-backlog` worker logs the backlog as one JSON line a minute on the `gridcare.metrics`
 logger, bare JSON on stdout. In AWS a log metric filter (infra/terraform/modules/country/
 alarms.tf) turns each line's `pending` into the `GridCare/CountryApi` `CreditOutboxBacklog`
 metric, dimension `Country`, that the backlog alarm watches: no AWS SDK in the application.
-Every API task logs the same database-wide numbers, so the alarm's statistic is unaffected by
-how many tasks run.
+Every worker task logs the same database-wide numbers, so the alarm's statistic is unaffected
+by how many tasks run.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 import sys
@@ -83,16 +81,3 @@ def log_backlog(*, engine: Engine, country_code: str) -> Backlog:
     line = {"metric": METRIC_NAME, "country": country_code, **backlog.model_dump()}
     metric_logger().info(json.dumps(line))
     return backlog
-
-
-async def log_backlog_every(
-    *, engine: Engine, country_code: str, interval_seconds: float, stop: asyncio.Event
-) -> None:
-    """Log the backlog now and every `interval_seconds` until `stop`; never raises."""
-    while not stop.is_set():
-        try:
-            await asyncio.to_thread(log_backlog, engine=engine, country_code=country_code)
-        except Exception:
-            log.exception("credit outbox backlog not measured; trying again")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), interval_seconds)

@@ -1,9 +1,10 @@
 """Ingest orchestration: one incoming SMS or webhook post → inbox row → ledger → receipt → outbox.
 
-Each message is one transaction. The message is stored verbatim first; a gateway retry (same
-gateway id, sender and text) conflicts on the inbox's unique key and is answered `duplicate`.
-When processing fails, the transaction is rolled back and the message is stored again on its
-own (outcome `unparsed`, reason saying what failed) for staff to review.
+Each message is one unit of work (the caller's). The message is stored verbatim first; a
+gateway retry (same gateway id, sender and text) conflicts on the inbox's unique key and is
+answered `duplicate`. Processing runs in a savepoint: when it fails, only the processing is
+rolled back, and the stored message is marked `unparsed` with what failed, for staff to review.
+This is the one place where a failure must still leave a record.
 """
 
 from __future__ import annotations
@@ -56,35 +57,18 @@ def ingest_sms(
         sms_received=sms.sms_received,
     )
     if message_id is None:
-        session.rollback()
         return _redelivery(session=session, country=country, key=sms.gateway_message_id, sms=sms)
     try:
-        result = _process_sms(
-            session=session, country=country, parsers=parsers, sms=sms, message_id=message_id
-        )
-        session.commit()
+        with session.begin_nested():
+            result = _process_sms(
+                session=session, country=country, parsers=parsers, sms=sms, message_id=message_id
+            )
     except Exception as error:  # kept verbatim for review, whatever went wrong
         log.exception("processing SMS %s failed", sms.gateway_message_id)
-        session.rollback()
         reason = f"processing failed: {type(error).__name__}: {error}"[:500]
-        message_id = store_message(
-            session=session,
-            source="gateway",
-            gateway_message_id=sms.gateway_message_id,
-            sender=sms.sender,
-            content=sms.content,
-            sms_sent=sms.sms_sent,
-            sms_received=sms.sms_received,
-        )
-        if message_id is None:  # a concurrent delivery stored it meanwhile
-            session.rollback()
-            return _redelivery(
-                session=session, country=country, key=sms.gateway_message_id, sms=sms
-            )
         finish_message(
             session=session, message_id=message_id, outcome=Outcome.UNPARSED, reason=reason
         )
-        session.commit()
         result = IngestResult(id=sms.gateway_message_id, outcome=Outcome.UNPARSED, reason=reason)
     result.message_id = message_id
     return result
@@ -111,7 +95,6 @@ def ingest_webhook(
         sms_received=paid_at,
     )
     if message_id is None:
-        session.rollback()
         return _redelivery(session=session, country=country, key=key, sms=None, webhook=payload)
     phone = "".join(ch for ch in payload.phone or "" if ch.isdigit()) or None
     claim = Claim(
@@ -140,7 +123,6 @@ def ingest_webhook(
         parser="webhook",
         source="webhook",
     )
-    session.commit()
     result.message_id = message_id
     return result
 
@@ -201,7 +183,6 @@ def allocate_message(
         old=before,
         new=after,
     )
-    session.commit()
     return paid_result(message.gateway_message_id, outcome, posted.payment, account, country)
 
 

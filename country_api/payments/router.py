@@ -3,14 +3,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from country_api.auth import Reader, Staff, require
-from country_api.db import SessionDep
+from country_api.deps import CountryDep, SessionDep
 from country_api.payments import service
 from country_api.payments.backlog import Backlog, outbox_backlog
 from country_api.payments.flows import ingest_webhook
-from country_api.payments.lifespan import payments_lifespan
 from country_api.payments.models import (
     Balance,
     ManualPayment,
@@ -29,7 +28,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "already paid or already reversed"},
     422: {"description": "invalid input; the error names the field"},
 }
-router = APIRouter(tags=["payments"], lifespan=payments_lifespan, responses=ERRORS)
+router = APIRouter(tags=["payments"], responses=ERRORS)
 PaymentWriter = Annotated[Staff, Depends(require(Permission.PAYMENTS_WRITE))]
 
 
@@ -55,22 +54,20 @@ def get_payments(
 
 @router.post("/api/payments/webhook")
 def post_webhook(
-    request: Request, session: SessionDep, key: GatewayKey, data: WebhookPayment
+    country: CountryDep, session: SessionDep, key: GatewayKey, data: WebhookPayment
 ) -> dict[str, Any]:
     """Structured payments from aggregators; same idempotency and outcomes as SMS."""
-    result = ingest_webhook(
-        session=session, country=request.app.state.settings.country, payload=data
-    )
+    result = ingest_webhook(session=session, country=country, payload=data)
     return result.public()
 
 
 @router.post("/api/payments", status_code=201)
 def post_payment(
-    request: Request, session: SessionDep, staff: PaymentWriter, data: ManualPayment
+    country: CountryDep, session: SessionDep, staff: PaymentWriter, data: ManualPayment
 ) -> PaymentPublic:
     return service.record_manual_payment(
         session=session,
-        country=request.app.state.settings.country,
+        country=country,
         data=data,
         actor=staff.username,
     )
@@ -98,10 +95,10 @@ def reverse(
 
 @router.get("/api/accounts/{account_number}/balance")
 def get_balance(
-    request: Request, session: SessionDep, staff: Reader, account_number: str
+    country: CountryDep, session: SessionDep, staff: Reader, account_number: str
 ) -> Balance:
     return service.account_balance(
         session=session,
-        country=request.app.state.settings.country,
+        country=country,
         account_number=account_number,
     )

@@ -156,7 +156,6 @@ def record_manual_payment(
         old=None,
         new=posted.payment.model_dump(exclude={"recorded_at"}),
     )
-    session.commit()
     assert posted.payment.id is not None
     return get_payment(session=session, payment_id=posted.payment.id)
 
@@ -172,6 +171,5 @@ def record_reversal(*, session: Session, payment_id: int, reason: str, actor: st
         old=None,
         new=reversal.model_dump(exclude={"recorded_at"}),
     )
-    session.commit()
     assert reversal.id is not None
     return get_payment(session=session, payment_id=reversal.id)

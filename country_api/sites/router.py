@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from country_api.auth import Reader
-from country_api.db import SessionDep
+from country_api.deps import SessionDep
 from country_api.sites import service
 from country_api.sites.models import SitePublic
 

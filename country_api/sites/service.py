@@ -26,7 +26,6 @@ def sync_sites(*, session: Session, country: CountryConfig) -> None:
                 },
             )
         )
-    session.commit()
 
 
 def list_sites(*, session: Session) -> list[Site]:

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from country_api.deps import SettingsDep
 from country_api.payments.settlement import IncomingSms
 from gridcare.core.errors import AppError, Unauthorized
 
@@ -80,10 +81,10 @@ def read_gateway_post(raw: bytes) -> GatewayPost:
         raise BadGatewayBody(message, fields=fields) from None
 
 
-async def gateway_key(request: Request) -> str:
+async def gateway_key(request: Request, settings: SettingsDep) -> str:
     """The caller's `X-Gateway-Key`, refused with 401 unless it is one of the configured keys."""
     given = request.headers.get("x-gateway-key", "")
-    keys: frozenset[str] = request.app.state.settings.sms_keys
+    keys = settings.sms_keys
     if not given or not any(hmac.compare_digest(given.encode(), key.encode()) for key in keys):
         raise Unauthorized("missing or unknown X-Gateway-Key")
     return given

@@ -1,19 +1,17 @@
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session
+from sqlalchemy import Engine
 
 from country_api.auth import Reader, Staff, require
-from country_api.db import SessionDep
+from country_api.deps import CountryDep, EngineDep, ParsersDep, SessionDep
 from country_api.payments.flows import allocate_message, ingest_sms
-from country_api.payments.parsing import configured_parsers, template_parsers
-from country_api.payments.settlement import IngestResult
-from country_api.plugins.payments.protocol import PaymentParser
+from country_api.payments.parsers import ParserChain
+from country_api.payments.settlement import IncomingSms
 from country_api.sms import service
 from country_api.sms.gateway import GatewayKey, read_gateway_post
 from country_api.sms.models import (
@@ -24,6 +22,8 @@ from country_api.sms.models import (
     SmsTemplatePublic,
     SmsTemplateUpdate,
 )
+from gridcare.core.countries import CountryConfig
+from gridcare.core.db import unit_of_work
 from gridcare.core.roles import Permission
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -37,7 +37,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(tags=["sms"], responses=ERRORS)
 Allocator = Annotated[Staff, Depends(require(Permission.SMS_ALLOCATE))]
 TemplateWriter = Annotated[Staff, Depends(require(Permission.PAYMENTS_WRITE))]
-TEMPLATE_TTL_SECONDS = 5.0
 
 
 @router.get("/api/sms/incoming")
@@ -46,26 +45,27 @@ def gateway_handshake(key: GatewayKey) -> dict[str, bool]:
 
 
 @router.post("/api/sms/incoming")
-async def gateway_incoming(request: Request, key: GatewayKey) -> dict[str, Any]:
+async def gateway_incoming(
+    request: Request, key: GatewayKey, engine: EngineDep, country: CountryDep, parsers: ParsersDep
+) -> dict[str, Any]:
     """Medic Gateway messages in; receipts to send and each message's outcome out."""
     post = read_gateway_post(await request.body())
-    return await run_in_threadpool(_ingest_all, request, [m.incoming() for m in post.messages])
+    messages = [message.incoming() for message in post.messages]
+    return await run_in_threadpool(_ingest_all, engine, country, parsers, messages)
 
 
-def _ingest_all(request: Request, messages: list[Any]) -> dict[str, Any]:
-    country = request.app.state.settings.country
+def _ingest_all(
+    engine: Engine, country: CountryConfig, chain: ParserChain, messages: list[IncomingSms]
+) -> dict[str, Any]:
+    """Each message in its own unit of work, on one connection for the whole post."""
     replies: list[dict[str, str]] = []
     results: list[dict[str, Any]] = []
-    # One connection for the whole batch: commits per message, no pool round trips between.
-    with (
-        request.app.state.engine.connect() as connection,
-        Session(bind=connection, expire_on_commit=False) as session,
-    ):
-        parsers = parsers_for(request, session)
+    with engine.connect() as connection:
         for sms in messages:
-            result: IngestResult = ingest_sms(
-                session=session, country=country, parsers=parsers, sms=sms
-            )
+            with unit_of_work(connection) as session:
+                result = ingest_sms(
+                    session=session, country=country, parsers=chain.parsers(session), sms=sms
+                )
             results.append(result.public())
             if result.receipt and result.receipt_to:
                 replies.append(
@@ -76,24 +76,6 @@ def _ingest_all(request: Request, messages: list[Any]) -> dict[str, Any]:
                     }
                 )
     return {"messages": replies, "results": results}
-
-
-def parsers_for(request: Request, session: Session) -> list[PaymentParser]:
-    """Stored operator templates, then the country's parser plugins (built once per app).
-
-    Templates are re-read at most every `TEMPLATE_TTL_SECONDS` (and at once after a change made
-    through this process), so other API copies see a change within seconds.
-    """
-    state = request.app.state
-    country = state.settings.country
-    if getattr(state, "payment_parsers", None) is None:
-        state.payment_parsers = configured_parsers(country)
-    cached = getattr(state, "template_parsers", None)
-    if cached is None or cached[0] < time.monotonic():
-        templates = template_parsers(service.active_templates(session=session), country)
-        cached = (time.monotonic() + TEMPLATE_TTL_SECONDS, templates)
-        state.template_parsers = cached
-    return [*cached[1], *state.payment_parsers]
 
 
 @router.get("/api/sms/inbox")
@@ -109,7 +91,7 @@ def get_inbox(
 
 @router.post("/api/sms/inbox/{message_id}/allocate")
 def allocate(
-    request: Request,
+    country: CountryDep,
     session: SessionDep,
     staff: Allocator,
     message_id: int,
@@ -117,7 +99,7 @@ def allocate(
 ) -> dict[str, Any]:
     result = allocate_message(
         session=session,
-        country=request.app.state.settings.country,
+        country=country,
         message_id=message_id,
         account_number=data.account_number,
         actor=staff.username,
@@ -135,16 +117,16 @@ def get_templates(session: SessionDep, staff: Reader) -> list[SmsTemplatePublic]
 
 @router.post("/api/sms/templates", status_code=201)
 def post_template(
-    request: Request, session: SessionDep, staff: TemplateWriter, data: SmsTemplateCreate
+    parsers: ParsersDep, session: SessionDep, staff: TemplateWriter, data: SmsTemplateCreate
 ) -> SmsTemplatePublic:
     template = service.create_template(session=session, data=data, actor=staff.username)
-    request.app.state.template_parsers = None
+    parsers.templates_changed()
     return SmsTemplatePublic.model_validate(template.model_dump())
 
 
 @router.patch("/api/sms/templates/{template_id}")
 def patch_template(
-    request: Request,
+    parsers: ParsersDep,
     session: SessionDep,
     staff: TemplateWriter,
     template_id: int,
@@ -153,5 +135,5 @@ def patch_template(
     template = service.update_template(
         session=session, template_id=template_id, data=data, actor=staff.username
     )
-    request.app.state.template_parsers = None
+    parsers.templates_changed()
     return SmsTemplatePublic.model_validate(template.model_dump())

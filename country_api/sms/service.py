@@ -54,14 +54,13 @@ def list_templates(*, session: Session) -> list[SmsTemplate]:
 def create_template(*, session: Session, data: SmsTemplateCreate, actor: str) -> SmsTemplate:
     _check_pattern(data.pattern)
     template = SmsTemplate(**data.model_dump(), created_by=actor)
-    session.add(template)
     try:
-        session.flush()
+        with session.begin_nested():
+            session.add(template)
     except IntegrityError:
-        session.rollback()
         raise Conflict(f"a template named {data.name!r} exists") from None
     _audit(session, actor, "insert", template, None)
-    session.commit()
+    session.flush()
     session.refresh(template)
     return template
 
@@ -81,7 +80,7 @@ def update_template(
     session.add(template)
     session.flush()
     _audit(session, actor, "update", template, before)
-    session.commit()
+    session.flush()
     session.refresh(template)
     return template
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+
+from country_api.deps import CountryDep, EngineDep, SettingsDep
 
 router = APIRouter(tags=["system"])
 
 
 @router.get("/health", responses={503: {"description": "database unreachable"}})
-def health(request: Request) -> JSONResponse:
-    settings = request.app.state.settings
+def health(settings: SettingsDep, engine: EngineDep) -> JSONResponse:
     try:
-        with request.app.state.engine.connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         database = "ok"
     except SQLAlchemyError as error:
@@ -30,9 +31,8 @@ def health(request: Request) -> JSONResponse:
 
 
 @router.get("/api/config")
-def public_config(request: Request) -> dict[str, Any]:
+def public_config(country: CountryDep) -> dict[str, Any]:
     """What the portal needs to present this country: no secrets, no auth required."""
-    country = request.app.state.settings.country
     return {
         "country": country.code,
         "name": country.name,

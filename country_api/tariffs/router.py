@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from country_api.auth import Reader, Staff, require
-from country_api.db import SessionDep
+from country_api.deps import CountryDep, SessionDep
 from country_api.tariffs import service
 from country_api.tariffs.models import TariffCreate, TariffPublic, TariffView
 from gridcare.core.roles import Permission
@@ -22,7 +22,7 @@ TariffWriter = Annotated[Staff, Depends(require(Permission.TARIFFS_WRITE))]
 
 @router.get("")
 def get_tariffs(
-    request: Request,
+    country: CountryDep,
     session: SessionDep,
     staff: Reader,
     site_code: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
@@ -30,7 +30,7 @@ def get_tariffs(
 ) -> TariffView:
     return service.tariff_view(
         session=session,
-        country=request.app.state.settings.country,
+        country=country,
         site_code=site_code,
         customer_id=customer_id,
     )
@@ -38,11 +38,11 @@ def get_tariffs(
 
 @router.post("", status_code=201)
 def post_tariff(
-    request: Request, session: SessionDep, staff: TariffWriter, data: TariffCreate
+    country: CountryDep, session: SessionDep, staff: TariffWriter, data: TariffCreate
 ) -> TariffPublic:
     tariff = service.create_tariff(
         session=session,
-        country=request.app.state.settings.country,
+        country=country,
         data=data,
         actor=staff.username,
     )

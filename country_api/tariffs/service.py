@@ -49,7 +49,6 @@ def seed_country_default(*, session: Session, country: CountryConfig) -> None:
     if existing is None:
         seed.note = "seeded from the country file"
         session.add(seed)
-    session.commit()
 
 
 def resolve_tariff(
@@ -110,7 +109,7 @@ def create_tariff(
         old=None,
         new=_values(tariff),
     )
-    session.commit()
+    session.flush()
     session.refresh(tariff)
     return tariff
 

@@ -7,10 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from federation_gateway.auth.ratelimit import LoginLimiter
 from federation_gateway.auth.tokens import Claims
 from federation_gateway.config import Settings
-from federation_gateway.db import SessionDep
+from federation_gateway.deps import IssuerDep, LoginLimiterDep, SessionDep, SettingsDep
 from federation_gateway.employees import service
 from federation_gateway.employees.models import Employee
 from federation_gateway.tokens import TokenIssuer
@@ -54,8 +53,7 @@ class MeAnswer(BaseModel):
     )
 
 
-def _country_code(request: Request, country: str) -> str:
-    settings: Settings = request.app.state.settings
+def _country_code(settings: Settings, country: str) -> str:
     target = settings.country(country)
     if target is None:
         choices = ", ".join(sorted(settings.countries))
@@ -63,11 +61,10 @@ def _country_code(request: Request, country: str) -> str:
     return target.code
 
 
-def _token_for(request: Request, employee: Employee, country: str) -> TokenAnswer:
+def _token_for(issuer: TokenIssuer, employee: Employee, country: str) -> TokenAnswer:
     role = employee.roles.get(country)
     if role is None:
         raise Forbidden(f"{employee.username} has no role in country {country}")
-    issuer: TokenIssuer = request.app.state.issuer
     token = issuer.issue(username=employee.username, country=country, role=role)
     return TokenAnswer(
         access_token=token, country=country, role=role, expires_in=issuer.ttl_seconds
@@ -75,9 +72,15 @@ def _token_for(request: Request, employee: Employee, country: str) -> TokenAnswe
 
 
 @router.post("/auth/login", responses=_AUTH_ERRORS)
-def login(body: LoginRequest, request: Request, session: SessionDep) -> TokenAnswer:
-    country = _country_code(request, body.country)
-    limiter: LoginLimiter = request.app.state.login_limiter
+def login(
+    body: LoginRequest,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    issuer: IssuerDep,
+    limiter: LoginLimiterDep,
+) -> TokenAnswer:
+    country = _country_code(settings, body.country)
     attempt = {"username": body.username, "ip": request.client.host if request.client else "-"}
     limiter.check_login_allowed(**attempt)
     try:
@@ -88,7 +91,7 @@ def login(body: LoginRequest, request: Request, session: SessionDep) -> TokenAns
         limiter.record_login_failure(**attempt)
         raise
     limiter.record_login_success(**attempt)
-    return _token_for(request, employee, country)
+    return _token_for(issuer, employee, country)
 
 
 def _active_employee(session: SessionDep, claims: Claims) -> Employee:
@@ -99,9 +102,8 @@ def _active_employee(session: SessionDep, claims: Claims) -> Employee:
 
 
 @router.get("/auth/me", responses={401: _AUTH_ERRORS[401]})
-def me(request: Request, session: SessionDep, claims: Claims) -> MeAnswer:
+def me(settings: SettingsDep, session: SessionDep, claims: Claims) -> MeAnswer:
     employee = _active_employee(session, claims)
-    settings: Settings = request.app.state.settings
     configured = {target.code for target in settings.countries.values()}
     return MeAnswer(
         username=employee.username,
@@ -116,15 +118,18 @@ def me(request: Request, session: SessionDep, claims: Claims) -> MeAnswer:
 
 @router.post("/auth/switch", responses=_AUTH_ERRORS)
 def switch(
-    body: SwitchRequest, request: Request, session: SessionDep, claims: Claims
+    body: SwitchRequest,
+    settings: SettingsDep,
+    issuer: IssuerDep,
+    session: SessionDep,
+    claims: Claims,
 ) -> TokenAnswer:
     """A token for another country the caller has a role in, without asking for the password."""
-    country = _country_code(request, body.country)
+    country = _country_code(settings, body.country)
     employee = _active_employee(session, claims)
-    return _token_for(request, employee, country)
+    return _token_for(issuer, employee, country)
 
 
 @router.get("/.well-known/jwks.json")
-def jwks(request: Request) -> dict[str, Any]:
-    issuer: TokenIssuer = request.app.state.issuer
+def jwks(issuer: IssuerDep) -> dict[str, Any]:
     return issuer.jwks()

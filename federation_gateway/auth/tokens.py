@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from federation_gateway.deps import IssuerDep
 from federation_gateway.tokens import TokenIssuer
 from gridcare.core.errors import Unauthorized
 from gridcare.core.tokens import decode_staff_token
@@ -24,11 +25,10 @@ def read_token(token: str, *, issuer: TokenIssuer) -> TokenClaims:
     return TokenClaims(username=claims.username, country=claims.country, role=claims.role)
 
 
-def bearer_claims(request: Request) -> TokenClaims:
+def bearer_claims(request: Request, issuer: IssuerDep) -> TokenClaims:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("missing bearer token: log in at /auth/login")
-    issuer: TokenIssuer = request.app.state.issuer
     return read_token(token.strip(), issuer=issuer)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from federation_gateway.auth.tokens import Claims, TokenClaims
-from federation_gateway.db import SessionDep
+from federation_gateway.deps import SessionDep
 from federation_gateway.employees import service
 from federation_gateway.employees.models import EmployeePublic
 from gridcare.core.errors import Conflict, Forbidden

@@ -101,7 +101,7 @@ def upsert_employee(
     employee.active = True
     employee.updated_at = dt.datetime.now(dt.UTC)
     session.add(employee)
-    session.commit()
+    session.flush()
     session.refresh(employee)
     return employee
 
@@ -125,7 +125,7 @@ def set_role(
     employee.roles = roles  # a new dict, so SQLAlchemy sees the change
     employee.updated_at = dt.datetime.now(dt.UTC)
     session.add(employee)
-    session.commit()
+    session.flush()
     session.refresh(employee)
     return employee
 
@@ -135,7 +135,7 @@ def set_active(*, session: Session, username: str, active: bool) -> Employee:
     employee.active = active
     employee.updated_at = dt.datetime.now(dt.UTC)
     session.add(employee)
-    session.commit()
+    session.flush()
     session.refresh(employee)
     return employee
 
@@ -156,6 +156,6 @@ def authenticate(*, session: Session, username: str, password: str) -> Employee:
     if needs_rehash(employee.password_hash):
         employee.password_hash = hash_password(password)
         session.add(employee)
-        session.commit()
+        session.flush()
         session.refresh(employee)
     return employee

@@ -121,7 +121,7 @@ def store_rates(
             row.stored_at = dt.datetime.now(dt.UTC)
             session.add(row)
             report.changed.append(rate)
-    session.commit()
+    session.flush()
     return report
 
 
@@ -142,7 +142,6 @@ def seed_missing(*, session: Session, rates: Iterable[MonthlyRate]) -> int:
         insert(FxRate).values(values).on_conflict_do_nothing().returning(col(FxRate.currency))
     )
     added = len(session.execute(statement).all())
-    session.commit()
     return added
 
 
@@ -169,7 +168,6 @@ def mark_used(*, session: Session, keys: Collection[RateKey]) -> None:
         .where(col(FxRate.used_at).is_(None))
         .values(used_at=dt.datetime.now(dt.UTC))
     )
-    session.commit()
 
 
 def list_rates(*, session: Session) -> list[FxRate]:

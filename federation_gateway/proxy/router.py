@@ -16,6 +16,7 @@ from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
 from federation_gateway.config import CountryTarget, Settings
+from federation_gateway.deps import HttpDep, SettingsDep
 from gridcare.core.errors import AppError, NotFound
 
 router = APIRouter(tags=["proxy"])
@@ -57,8 +58,7 @@ def _forwarded_headers(headers: httpx.Headers, drop: frozenset[str]) -> list[tup
     ]
 
 
-def _target(request: Request, cc: str) -> CountryTarget:
-    settings: Settings = request.app.state.settings
+def _target(settings: Settings, cc: str) -> CountryTarget:
     target = settings.country(cc)
     if target is None:
         known = ", ".join(sorted(settings.countries))
@@ -77,9 +77,10 @@ def _unavailable(target: CountryTarget, error: httpx.HTTPError) -> CountryUnavai
     return CountryUnavailable(f"the {target.config.name} ({target.code}) API {reason}")
 
 
-async def forward(cc: str, path: str, request: Request) -> StreamingResponse:
-    target = _target(request, cc)
-    client: httpx.AsyncClient = request.app.state.http
+async def forward(
+    cc: str, path: str, request: Request, settings: SettingsDep, client: HttpDep
+) -> StreamingResponse:
+    target = _target(settings, cc)
     headers = _forwarded_headers(httpx.Headers(request.headers.raw), NOT_FORWARDED)
     if request.client is not None:
         previous = request.headers.get("x-forwarded-for")

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from federation_gateway.auth.tokens import TokenClaims, bearer_claims
-from federation_gateway.db import SessionDep
+from federation_gateway.deps import SessionDep
 from federation_gateway.employees.service import find_employee
 from federation_gateway.tokens import TokenIssuer
 from gridcare.core.errors import Forbidden, Unauthorized
@@ -49,14 +49,9 @@ def global_reader(
 Reader = Annotated[GlobalReader, Depends(global_reader)]
 
 
-def country_token_issuer(request: Request) -> TokenIssuer:
-    """The gateway's key with a short lifetime, made once per app."""
-    issuer: TokenIssuer | None = getattr(request.app.state, "rollup_token_issuer", None)
-    if issuer is None:
-        gateway: TokenIssuer = request.app.state.issuer
-        issuer = TokenIssuer(gateway.key, issuer=gateway.issuer, ttl_seconds=COUNTRY_TOKEN_SECONDS)
-        request.app.state.rollup_token_issuer = issuer
-    return issuer
+def country_token_issuer(gateway: TokenIssuer) -> TokenIssuer:
+    """The gateway's key with a short lifetime."""
+    return TokenIssuer(gateway.key, issuer=gateway.issuer, ttl_seconds=COUNTRY_TOKEN_SECONDS)
 
 
 def country_token(issuer: TokenIssuer, reader: GlobalReader, country_code: str) -> str | None:

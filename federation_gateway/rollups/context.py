@@ -27,6 +27,7 @@ from federation_gateway.fx.models import MonthlyRate
 from federation_gateway.fx.service import RateKey
 from federation_gateway.rollups.client import country_tag
 from federation_gateway.tokens import TokenIssuer
+from gridcare.core.db import unit_of_work
 
 FX_TAG = "fx"
 
@@ -45,7 +46,7 @@ class RollupContext:
     _marked: set[RateKey] = field(default_factory=set)
 
     def _in_session(self, work: Callable[[Session], Any]) -> Any:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with unit_of_work(self.engine) as session:
             return work(session)
 
     async def rates(self, keys: set[RateKey]) -> dict[RateKey, MonthlyRate]:

@@ -23,10 +23,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from federation_gateway.cache import make_cache
-from federation_gateway.config import Settings
+from federation_gateway.deps import HttpDep, ResourcesDep
 from federation_gateway.rollups.auth import Reader, country_token_issuer
 from federation_gateway.rollups.context import RollupContext
 from federation_gateway.rollups.periods import Granularity, month_range, parse_month
@@ -48,26 +48,24 @@ Countries = Annotated[
 ]
 
 
-def rollup_context(request: Request) -> RollupContext:
-    """Made on first use and kept on the app; tests may set `app.state.rollup_cache` first."""
-    context: RollupContext | None = getattr(request.app.state, "rollup_context", None)
-    if context is None:
-        settings: Settings = request.app.state.settings
+def rollup_context(resources: ResourcesDep, client: HttpDep) -> RollupContext:
+    """Made on first use and kept with the app's resources (a given `rollup_cache` is used)."""
+    if resources.rollups is None:
+        settings = resources.settings
         options = RollupSettings()
-        cache = getattr(request.app.state, "rollup_cache", None) or make_cache(
+        cache = resources.rollup_cache or make_cache(
             settings.redis_url, prefix=options.cache_prefix
         )
-        context = RollupContext(
-            client=request.app.state.http,
+        resources.rollups = RollupContext(
+            client=client,
             settings=settings,
-            engine=request.app.state.engine,
+            engine=resources.engine,
             cache=cache,
-            issuer=country_token_issuer(request),
+            issuer=country_token_issuer(resources.issuer),
             ttl_seconds=options.rollup_cache_seconds,
             seed_shipped_rates=options.fx_seed_shipped_file,
         )
-        request.app.state.rollup_context = context
-    return context
+    return resources.rollups
 
 
 @dataclass(frozen=True)
@@ -92,10 +90,12 @@ def rollup_question(
 Question = Annotated[RollupQuestion, Depends(rollup_question)]
 
 
+Context = Annotated[RollupContext, Depends(rollup_context)]
+
+
 async def _answer(
-    request: Request, reader: Reader, kind: Kind, question: RollupQuestion
+    context: RollupContext, reader: Reader, kind: Kind, question: RollupQuestion
 ) -> dict[str, Any]:
-    context = rollup_context(request)
     return await rollup(
         context=context,
         reader=reader,
@@ -107,37 +107,36 @@ async def _answer(
 
 
 @router.get("/revenue", responses=ERRORS)
-async def global_revenue(request: Request, reader: Reader, question: Question) -> dict[str, Any]:
+async def global_revenue(context: Context, reader: Reader, question: Question) -> dict[str, Any]:
     """Revenue per country in local currency and USD (each month at its own average rate)."""
-    return await _answer(request, reader, Kind.REVENUE, question)
+    return await _answer(context, reader, Kind.REVENUE, question)
 
 
 @router.get("/arpu", responses=ERRORS)
-async def global_arpu(request: Request, reader: Reader, question: Question) -> dict[str, Any]:
+async def global_arpu(context: Context, reader: Reader, question: Question) -> dict[str, Any]:
     """USD ARPU per country and across countries (total USD revenue / total customers)."""
-    return await _answer(request, reader, Kind.ARPU, question)
+    return await _answer(context, reader, Kind.ARPU, question)
 
 
 @router.get("/customers", responses=ERRORS)
-async def global_customers(request: Request, reader: Reader, question: Question) -> dict[str, Any]:
+async def global_customers(context: Context, reader: Reader, question: Question) -> dict[str, Any]:
     """Customer counts per country and summed (total, active, new, terminated, paying)."""
-    return await _answer(request, reader, Kind.CUSTOMERS, question)
+    return await _answer(context, reader, Kind.CUSTOMERS, question)
 
 
 @router.get("/consumption", responses=ERRORS)
 async def global_consumption(
-    request: Request, reader: Reader, question: Question
+    context: Context, reader: Reader, question: Question
 ) -> dict[str, Any]:
     """kWh measured per country and summed."""
-    return await _answer(request, reader, Kind.CONSUMPTION, question)
+    return await _answer(context, reader, Kind.CONSUMPTION, question)
 
 
 @router.delete(
     "/cache/{cc}", status_code=204, responses={**ERRORS, 404: {"description": "unknown"}}
 )
-async def invalidate_country_cache(request: Request, reader: Reader, cc: str) -> None:
+async def invalidate_country_cache(context: Context, reader: Reader, cc: str) -> None:
     """Forget every cached answer of one country (and the rollups built from them)."""
-    context = rollup_context(request)
     slug = cc.strip().lower()
     if slug not in context.settings.countries:
         raise NotFound(f"no country {cc!r} behind this gateway")

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from federation_gateway.config import Settings
+from federation_gateway.deps import EngineDep, SettingsDep
 
 router = APIRouter(tags=["system"])
 
 
 @router.get("/health", responses={503: {"description": "gateway database unreachable"}})
-def health(request: Request) -> JSONResponse:
+def health(engine: EngineDep) -> JSONResponse:
     try:
-        with request.app.state.engine.connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         database = "ok"
     except SQLAlchemyError as error:
@@ -27,9 +27,8 @@ def health(request: Request) -> JSONResponse:
 
 
 @router.get("/api/countries")
-def countries(request: Request) -> list[dict[str, Any]]:
+def countries(settings: SettingsDep) -> list[dict[str, Any]]:
     """Every country behind this gateway: no secrets, no auth required."""
-    settings: Settings = request.app.state.settings
     return [
         {
             "code": target.code,

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from gridcare.cli import analytics, country, db, demo, employee, fx, imports, payments, serve
+from gridcare.cli import (
+    analytics,
+    country,
+    db,
+    demo,
+    employee,
+    fx,
+    imports,
+    payments,
+    serve,
+    worker,
+)
 
 app = typer.Typer(no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
 app.add_typer(serve.app, name="serve")
@@ -16,3 +27,4 @@ app.add_typer(imports.app, name="import")
 app.add_typer(fx.app, name="fx")
 app.add_typer(analytics.app, name="analytics")
 app.command("demo")(demo.run)
+app.command("worker")(worker.worker)

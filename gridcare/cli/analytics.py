@@ -21,19 +21,17 @@ def rebuild(
         raise typer.BadParameter("name --country CODE (or set GRIDCARE_COUNTRY)")
     if not os.environ.get("GRIDCARE_DATABASE_URL"):
         raise typer.BadParameter("set GRIDCARE_DATABASE_URL to the country's database")
-    from sqlmodel import Session
 
     from country_api.analytics.rollups import rebuild_rollups
     from country_api.config import load_settings
-    from gridcare.core.db import make_engine
+    from gridcare.core.db import make_engine, unit_of_work
 
     settings = load_settings()
     assert settings.database_url is not None
     engine = make_engine(settings.database_url.get_secret_value(), pool_size=1)
     started = time.perf_counter()
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         cells = rebuild_rollups(session=session, timezone=settings.country.timezone)
-        session.commit()
     engine.dispose()
     typer.echo(
         f"{settings.country.code}: {cells} account-month cells rebuilt"

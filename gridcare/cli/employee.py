@@ -18,14 +18,14 @@ app = typer.Typer(no_args_is_help=True, help=__doc__)
 
 @contextmanager
 def _session() -> Iterator[Session]:
-    from gridcare.core.db import make_engine
+    from gridcare.core.db import make_engine, unit_of_work
 
     url = os.environ.get("GRIDCARE_GATEWAY_DATABASE_URL")
     if not url:
         raise typer.BadParameter("set GRIDCARE_GATEWAY_DATABASE_URL to the gateway's database")
     engine = make_engine(url, pool_size=1)
     try:
-        with Session(engine, expire_on_commit=False) as session:
+        with unit_of_work(engine) as session:
             yield session
     except AppError as error:
         typer.echo(f"error: {error.message}", err=True)

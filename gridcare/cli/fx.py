@@ -50,14 +50,13 @@ def update(
 
     A month whose stored rate a rollup has used keeps that rate when the source now says
     something else, unless --force (every change is recorded in fx_rate_changes)."""
-    from sqlmodel import Session
 
     from federation_gateway.fx.file_provider import SHIPPED_FILE, FileFxProvider, parse_month
     from federation_gateway.fx.http_provider import HttpFxProvider
     from federation_gateway.fx.protocol import FxProvider, FxProviderError
     from federation_gateway.fx.service import store_rates
     from federation_gateway.rollups.settings import RollupSettings
-    from gridcare.core.db import make_engine
+    from gridcare.core.db import make_engine, unit_of_work
 
     options = RollupSettings()
     provider: FxProvider
@@ -77,7 +76,7 @@ def update(
         raise typer.Exit(1) from None
     engine = make_engine(_gateway_url(), pool_size=1)
     try:
-        with Session(engine, expire_on_commit=False) as session:
+        with unit_of_work(engine) as session:
             report = store_rates(session=session, rates=rates, force=force)
     finally:
         engine.dispose()
@@ -101,14 +100,13 @@ def update(
 @app.command("list")
 def list_rates() -> None:
     """Every stored rate with its source and whether a rollup has used it."""
-    from sqlmodel import Session
 
     from federation_gateway.fx.service import list_rates as stored_rates
-    from gridcare.core.db import make_engine
+    from gridcare.core.db import make_engine, unit_of_work
 
     engine = make_engine(_gateway_url(), pool_size=1)
     try:
-        with Session(engine) as session:
+        with unit_of_work(engine) as session:
             for row in stored_rates(session=session):
                 used = f"used {row.used_at:%Y-%m-%d}" if row.used_at else "unused"
                 typer.echo(

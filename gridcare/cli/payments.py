@@ -49,8 +49,8 @@ def retry_credits(
     """Revive dead credits, then push everything due now to the sites' meter platforms."""
     _country_env(country)
     from country_api.config import load_settings
-    from country_api.payments.lifespan import default_platform_for
     from country_api.payments.outbox import CreditWorker, revive_dead
+    from country_api.plugins.meters.factory import platforms_from_env
     from gridcare.core.db import make_engine
 
     settings = load_settings()
@@ -58,7 +58,7 @@ def retry_credits(
     engine = make_engine(settings.database_url.get_secret_value(), pool_size=2)
     with engine.begin() as connection:
         revived = revive_dead(connection, payment_ids=payment or None)
-    worker = CreditWorker(engine=engine, platform_for=default_platform_for(settings.country))
+    worker = CreditWorker(engine=engine, platform_for=platforms_from_env(settings.country))
 
     async def _drain() -> None:
         try:

@@ -15,9 +15,17 @@ def serve_country(
     country: str = typer.Option(..., "--country", help="Country file name: ls, bn, zm."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int | None = typer.Option(None, help="Port; the country file's api.port by default."),
+    with_workers: bool = typer.Option(
+        False,
+        "--with-workers",
+        help="Also run the background workers (credit outbox, rollups, imports, MQTT) in this "
+        "process, as the demo does. In production they run apart: `gridcare worker`.",
+    ),
 ) -> None:
-    """Serve one country's API against GRIDCARE_DATABASE_URL."""
+    """Serve one country's API against GRIDCARE_DATABASE_URL (no background workers unless
+    --with-workers)."""
     os.environ["GRIDCARE_COUNTRY"] = country.lower()
+    os.environ["GRIDCARE_RUN_WORKERS"] = "true" if with_workers else "false"
     from country_api.config import load_settings
 
     settings = load_settings()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
-
-from gridcare.core.db import make_engine
+from gridcare.core.db import make_engine, unit_of_work
 
 
 def ensure_admin(*, database_url: str, username: str, password: str, countries: list[str]) -> None:
@@ -12,7 +10,7 @@ def ensure_admin(*, database_url: str, username: str, password: str, countries: 
 
     engine = make_engine(database_url, pool_size=1)
     try:
-        with Session(engine) as session:
+        with unit_of_work(engine) as session:
             upsert_employee(
                 session=session,
                 username=username,

@@ -26,6 +26,7 @@ from country_api.payments.fees import split_payment
 from country_api.payments.ledger import kwh_for
 from country_api.tariffs.service import resolve_tariff, seed_country_default
 from gridcare.core.countries import CountryConfig
+from gridcare.core.db import unit_of_work
 from gridcare.core.money import major_string, to_minor
 from gridcare.demo.bulk import allocate_ids, copy_rows
 
@@ -67,7 +68,7 @@ class _Account:
 def seed_payments(*, engine: Engine, country: CountryConfig, rng: random.Random) -> None:
     if country.code not in PROVIDERS:
         return
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         seed_country_default(session=session, country=country)
     with engine.begin() as connection:
         if connection.execute(text("SELECT EXISTS (SELECT 1 FROM payments)")).scalar():

@@ -200,7 +200,15 @@ def service_specs(
             name=slug,
             title=f"{country.name} API",
             port=country_ports[slug],
-            args=["serve", "country", "--country", slug, "--port", str(country_ports[slug])],
+            args=[
+                "serve",
+                "country",
+                "--country",
+                slug,
+                "--port",
+                str(country_ports[slug]),
+                "--with-workers",
+            ],
             env=env[slug],
         )
         for slug, country in countries_by_port

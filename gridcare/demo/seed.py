@@ -7,10 +7,10 @@ import random
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
-from sqlmodel import Session
 
 from country_api.sites.service import sync_sites
 from gridcare.core.countries import CountryConfig
+from gridcare.core.db import unit_of_work
 from gridcare.demo.customers import insert_customers
 from gridcare.demo.meters import insert_meters
 from gridcare.demo.steps import SeedStep, StepErrorHandler, run_steps
@@ -35,7 +35,7 @@ def seed_country(
     on_step_error: StepErrorHandler | None = None,
 ) -> SeedReport:
     """Sites always; customers, accounts and meters only into an empty database; then the steps."""
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         sync_sites(session=session, country=country)
     rng = random.Random(f"{DEMO_SEED}:{country.code}")
     customers = meters = 0

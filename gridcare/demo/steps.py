@@ -13,7 +13,7 @@ A step is a function called with keyword arguments only::
         ...
 
 - `engine`: a SQLAlchemy engine on the country's (migrated) database; open your own
-  `Session(engine)` or `engine.begin()` and commit what you write.
+  `gridcare.core.db.unit_of_work(engine)` or `engine.begin()`, which commit what you write.
 - `country`: the country file (`country.code`, `country.currency`, `country.sites`, …).
 - `rng`: a `random.Random` seeded from the country code and the step's name, so a step draws
   the same demo data on every machine and its draws do not shift when other steps change.

@@ -18,13 +18,13 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
-from sqlmodel import Session
 
 from country_api.main import create_app as create_country_app
 from country_api.metering.partitions import ensure_partitions
 from country_api.migrate import upgrade as upgrade_country
 from country_api.payments.models import ManualPayment
 from country_api.payments.service import record_manual_payment
+from country_api.resources import CountryResources
 from federation_gateway.config import Settings as GatewaySettings
 from federation_gateway.employees.service import upsert_employee
 from federation_gateway.fx.models import MonthlyRate
@@ -34,6 +34,7 @@ from federation_gateway.migrate import upgrade as upgrade_gateway
 from gridcare.core.countries import load_country
 from gridcare.core.db import make_engine as make_country_engine
 from gridcare.core.db import make_engine as make_gateway_engine
+from gridcare.core.db import unit_of_work
 from gridcare.demo.payments import seed_payments
 from gridcare.demo.seed import seed_country
 from tests.support.countries import country_settings
@@ -138,7 +139,7 @@ def seed_lesotho(engine: Engine) -> tuple[str, str]:
             CONSUMPTION,
             {"first": first, "last": now - dt.timedelta(hours=1), "account": account},
         )
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         for days_ago, amount in ((50, "120.00"), (20, "85.50"), (2, "40.00")):
             record_manual_payment(
                 session=session,
@@ -173,12 +174,11 @@ def prepare_gateway(gateway_url: str) -> None:
         for n in range(12)
     ]
     try:
-        with Session(engine) as session:
+        with unit_of_work(engine) as session:
             rates = [
                 MonthlyRate("LSL", month, Decimal("0.055"), "browser test") for month in months
             ]
             store_rates(session=session, rates=rates)
-            session.commit()
             known = ["LS", "BN", "ZM"]
             roles = dict.fromkeys(known, "superadmin")
             upsert_employee(
@@ -238,8 +238,7 @@ def running_platform(databases: DatabaseFactory) -> Iterator[Platform]:
             settings = country_settings(
                 code, database_urls[code], jwks_url=f"{gateway_url}/.well-known/jwks.json"
             )
-            app = create_country_app(settings, engine=engine)
-            app.state.credit_worker_enabled = False  # no meter platforms to push credit to
+            app = create_country_app(CountryResources.build(settings, engine=engine))
             stack.enter_context(serving(app, sockets[code]))
         yield Platform(
             url=gateway_url, ls_account=account, ls_customer_name=name, bn_account=bn_account

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from country_api.main import create_app as create_country_app
+from country_api.resources import CountryResources
 from federation_gateway.config import Settings
 from federation_gateway.employees.models import Employee
 from federation_gateway.employees.service import upsert_employee
@@ -57,12 +58,14 @@ def add_employee(session: Session) -> Callable[..., Employee]:
     def _add(
         username: str = "thabo", roles: dict[str, str] | None = None, password: str = PASSWORD
     ) -> Employee:
-        return upsert_employee(
+        employee = upsert_employee(
             session=session,
             username=username,
             password=password,
             roles={"LS": "finance"} if roles is None else roles,
         )
+        session.commit()  # visible to the app under test, which has its own connections
+        return employee
 
     return _add
 
@@ -122,7 +125,11 @@ async def federation(gateway_db: str, ls_db: str, bn_db: str) -> AsyncIterator[F
     jwks = httpx.ASGITransport(app=gateway)
     countries = {
         code: create_country_app(
-            country_settings(code, url), engine=make_engine(url, pool_size=2), jwks_transport=jwks
+            CountryResources.build(
+                country_settings(code, url),
+                engine=make_engine(url, pool_size=2),
+                jwks_transport=jwks,
+            )
         )
         for code, url in (("ls", ls_db), ("bn", bn_db))
     }

@@ -133,6 +133,7 @@ async def test_me_and_switch_need_a_valid_token_of_an_active_employee(
 
     token = (await gateway_client.post("/auth/login", json=_login())).json()["access_token"]
     set_active(session=session, username="thabo", active=False)
+    session.commit()
     switched = await gateway_client.post(
         "/auth/switch", json={"country": "ls"}, headers=bearer(token)
     )

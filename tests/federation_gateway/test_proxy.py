@@ -7,16 +7,22 @@ import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
 
 from federation_gateway.employees.models import Employee
 from federation_gateway.main import create_app
+from federation_gateway.resources import GatewayResources
 from gridcare.core.db import make_engine
 from gridcare.core.paths import CONFIG_DIR
 from tests.federation_gateway.conftest import Federation, HostRouter, bearer, gateway_settings
 from tests.support.countries import running
+
+
+def gateway_resources(app: FastAPI) -> GatewayResources:
+    resources: GatewayResources = app.state.resources
+    return resources
+
 
 NEW_CUSTOMER = {"first_name": "Palesa", "last_name": "Mokoena", "site_code": "MAK"}
 
@@ -212,7 +218,8 @@ async def test_many_concurrent_calls_share_one_client(
     add_employee("thabo", roles={"LS": "viewer", "BN": "viewer"})
     ls = bearer(await federation.login("thabo", "ls"))
     bn = bearer(await federation.login("thabo", "bn"))
-    client: httpx.AsyncClient = federation.gateway.state.http
+    client = gateway_resources(federation.gateway).http
+    assert client is not None
     answers = await asyncio.gather(
         *(
             federation.client.get(f"/api/{cc}/sites", headers=headers)
@@ -221,4 +228,4 @@ async def test_many_concurrent_calls_share_one_client(
     )
     assert [a.status_code for a in answers] == [200] * 20
     assert {len(a.json()) for a in answers} == {16, 3}
-    assert federation.gateway.state.http is client
+    assert gateway_resources(federation.gateway).http is client

@@ -14,6 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from country_api.main import create_app as create_country_app
+from country_api.resources import CountryResources
 from federation_gateway.employees.models import Employee
 from federation_gateway.main import create_app
 from gridcare.core.db import make_engine
@@ -63,8 +64,10 @@ def test_login_and_forwarding_over_real_http(
         engine=make_engine(gateway_db, pool_size=2),
     )
     country = create_country_app(
-        country_settings("ls", ls_db, jwks_url=f"{gateway_url}/.well-known/jwks.json"),
-        engine=make_country_engine(ls_db, pool_size=2),
+        CountryResources.build(
+            country_settings("ls", ls_db, jwks_url=f"{gateway_url}/.well-known/jwks.json"),
+            engine=make_country_engine(ls_db, pool_size=2),
+        )
     )
     with (
         serving(gateway, gateway_sock),

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from country_api.main import create_app as create_country_app
+from country_api.resources import CountryResources
 from federation_gateway.config import Settings as GatewaySettings
 from federation_gateway.main import create_app as create_gateway_app
 from gridcare.core.roles import Permission, roles_with
@@ -35,7 +36,7 @@ def parse(spec: str) -> tuple[str, str, list[str]]:
 @pytest.fixture(scope="module")
 def country_schema() -> dict[str, Any]:
     settings = country_settings("ls", UNUSED_DATABASE)
-    return create_country_app(settings).openapi()
+    return create_country_app(CountryResources.build(settings)).openapi()
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from country_api.config import Settings
 from country_api.main import create_app
+from country_api.resources import CountryResources
 from federation_gateway.tokens import TokenIssuer
 from gridcare.core.db import make_engine
 
@@ -39,10 +40,37 @@ def jwks_transport(issuer: TokenIssuer) -> httpx.MockTransport:
     return httpx.MockTransport(lambda request: httpx.Response(200, json=issuer.jwks()))
 
 
-def country_app(code: str, database_url: str, issuer: TokenIssuer, **overrides: Any) -> FastAPI:
+RESOURCE_PARTS = frozenset(
+    {"parsers", "platform_for", "clock", "credit_retry", "koios_client_factory"}
+)
+
+
+def country_resources(
+    code: str, database_url: str, issuer: TokenIssuer, **overrides: Any
+) -> CountryResources:
+    """Resources on a test database trusting `issuer`; `overrides` are settings, or parts of
+    the resources (`platform_for`, `credit_retry`, `parsers`, `clock`, `koios_client_factory`)."""
+    parts = {name: overrides.pop(name) for name in RESOURCE_PARTS & overrides.keys()}
     settings = country_settings(code, database_url, **overrides)
-    engine = make_engine(database_url, pool_size=5)
-    return create_app(settings, engine=engine, jwks_transport=jwks_transport(issuer))
+    return CountryResources.build(
+        settings,
+        engine=make_engine(database_url, pool_size=5),
+        jwks_transport=jwks_transport(issuer),
+        **parts,
+    )
+
+
+def country_app(
+    code: str,
+    database_url: str,
+    issuer: TokenIssuer,
+    *,
+    with_workers: bool = False,
+    **overrides: Any,
+) -> FastAPI:
+    """A country API for tests: no background workers unless `with_workers`."""
+    resources = country_resources(code, database_url, issuer, **overrides)
+    return create_app(resources, with_workers=with_workers)
 
 
 @asynccontextmanager
@@ -54,7 +82,13 @@ async def running(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
             yield client
-    app.state.engine.dispose()
+    app.state.resources.engine.dispose()  # a country's or the gateway's
+
+
+def app_resources(app: FastAPI) -> CountryResources:
+    """The resources a test app was built with (what `deps.py` hands to routes)."""
+    resources: CountryResources = app.state.resources
+    return resources
 
 
 def bearer(

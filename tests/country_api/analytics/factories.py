@@ -21,7 +21,7 @@ from country_api.analytics.rollups import refresh_pending
 from country_api.metering.partitions import ensure_partitions, forget_known_partitions
 from country_api.payments.ledger import reverse_payment
 from country_api.sites.service import sync_sites
-from gridcare.core.db import make_engine
+from gridcare.core.db import make_engine, unit_of_work
 from tests.support.countries import country_settings
 
 MASERU = zoneinfo.ZoneInfo("Africa/Maseru")
@@ -32,7 +32,7 @@ _references = itertools.count(1)
 def ls_engine(ls_db: str) -> Iterator[Engine]:
     forget_known_partitions()
     engine = make_engine(ls_db, pool_size=5)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         sync_sites(session=session, country=country_settings("ls", ls_db).country)
     yield engine
     engine.dispose()

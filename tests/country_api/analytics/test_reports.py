@@ -11,10 +11,9 @@ from decimal import Decimal
 
 import httpx
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from country_api.sites.service import sync_sites
-from gridcare.core.db import make_engine
+from gridcare.core.db import make_engine, unit_of_work
 from tests.country_api.analytics.factories import add_account, consume, pay, utc
 from tests.support.countries import country_settings
 
@@ -114,7 +113,7 @@ async def test_load_profile_by_customer_type_in_local_hours(
 
 async def test_zero_digit_currency(bn_client: httpx.AsyncClient, bn_db: str, auth: Auth) -> None:
     engine = make_engine(bn_db, pool_size=2)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         country = country_settings("bn", bn_db).country
         sync_sites(session=session, country=country)
     site = country.sites[0].code

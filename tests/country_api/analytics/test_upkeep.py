@@ -1,4 +1,4 @@
-"""The rollups kept without anyone asking: the API's refresher, the rebuild command, OpenAPI."""
+"""The rollups kept without anyone asking: the refresh worker, the rebuild command, OpenAPI."""
 
 from __future__ import annotations
 
@@ -14,12 +14,10 @@ from tests.country_api.analytics.factories import add_account, pay, utc
 from tests.support.countries import country_app, running
 
 
-async def test_the_api_drains_the_queue_in_the_background(
+async def test_the_workers_drain_the_queue_in_the_background(
     ls_db: str, ls_engine: Engine, issuer: TokenIssuer
 ) -> None:
-    app = country_app("ls", ls_db, issuer)
-    app.state.analytics_refresh_seconds = 0.1
-    app.state.credit_worker_enabled = False
+    app = country_app("ls", ls_db, issuer, with_workers=True, rollup_refresh_seconds=0.1)
     account = add_account(ls_engine, "0001MAK")
     async with running(app) as client:
         pay(ls_engine, account, 4_200, utc("2025-04-01 10:00"))

@@ -8,12 +8,11 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from country_api.customers.schemas import CustomerCreate
 from country_api.customers.service import Registration, create_customer
 from country_api.sites.service import sync_sites
-from gridcare.core.db import make_engine
+from gridcare.core.db import make_engine, unit_of_work
 from tests.support.countries import country_settings
 
 Auth = Callable[..., dict[str, str]]
@@ -23,7 +22,7 @@ Auth = Callable[..., dict[str, str]]
 def ls_engine(ls_db: str) -> Iterator[Engine]:
     """An engine on the blank Lesotho database, its sites synced from the country file."""
     engine = make_engine(ls_db, pool_size=5)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         sync_sites(session=session, country=country_settings("ls", ls_db).country)
     yield engine
     engine.dispose()
@@ -43,7 +42,7 @@ def customer_payload(**overrides: Any) -> dict[str, Any]:
 
 
 def register(engine: Engine, actor: str = "tester", **overrides: Any) -> Registration:
-    with Session(engine, expire_on_commit=False) as session:
+    with unit_of_work(engine) as session:
         data = CustomerCreate(**customer_payload(**overrides))
         return create_customer(session=session, actor=actor, country="LS", data=data)
 

@@ -1,4 +1,4 @@
-"""The scheduled Koios import inside the country API, against the fake Koios and real PostgreSQL."""
+"""The scheduled Koios import worker, against the fake Koios and real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,19 +6,21 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from decimal import Decimal
 
 import pytest
-from fastapi import FastAPI
 
 from country_api.imports.schedule import KoiosImportSchedule, parse_sites
 from country_api.plugins.meters.koios_historical import KoiosHistoricalClient, RequestCounter
+from country_api.resources import CountryResources
+from country_api.workers import worker_pool
 from federation_gateway.tokens import TokenIssuer
 from gridcare.core.countries import ConfigError
 from tests.country_api.metering.conftest import add_account, hourly
 from tests.fakes.koios import FakeKoios, HistoricalRow
-from tests.support.countries import country_app, running
+from tests.support.countries import country_resources
 
 SERIAL = "SMRSD-03-0001963E"
 INTERVAL_SECONDS = 0.2
@@ -57,23 +59,30 @@ def fast_client(koios: FakeKoios) -> Callable[[RequestCounter], KoiosHistoricalC
     return factory
 
 
-def scheduled_app(url: str, issuer: TokenIssuer, koios: FakeKoios | None) -> FastAPI:
-    app = country_app(
+def scheduled(url: str, issuer: TokenIssuer, koios: FakeKoios | None) -> CountryResources:
+    return country_resources(
         "ls",
         url,
         issuer,
         koios_import_interval_minutes=INTERVAL_SECONDS / 60,
         koios_import_sites="org-1/site-1",
+        koios_client_factory=fast_client(koios) if koios is not None else None,
     )
-    if koios is not None:
-        app.state.koios_client_factory = fast_client(koios)
-    return app
 
 
-def schedule_of(app: FastAPI) -> KoiosImportSchedule:
-    schedule = app.state.koios_import_schedule
-    assert isinstance(schedule, KoiosImportSchedule)
-    return schedule
+@asynccontextmanager
+async def koios_worker(
+    url: str, issuer: TokenIssuer, koios: FakeKoios | None
+) -> AsyncIterator[KoiosImportSchedule]:
+    """The `koios-import` worker running, as `gridcare worker` runs it."""
+    resources = scheduled(url, issuer, koios)
+    try:
+        async with worker_pool(resources, only=["koios-import"]) as pool:
+            schedule = pool.instances["koios-import"]
+            assert isinstance(schedule, KoiosImportSchedule)
+            yield schedule
+    finally:
+        resources.engine.dispose()
 
 
 async def eventually(check: Callable[[], bool], within: float = 5.0) -> None:
@@ -97,9 +106,10 @@ def test_sites_setting_groups_sites_by_organisation() -> None:
 
 
 async def test_schedule_is_off_by_default(ls_db: str, issuer: TokenIssuer) -> None:
-    app = country_app("ls", ls_db, issuer)
-    async with running(app):
-        assert app.state.koios_import_schedule is None
+    resources = country_resources("ls", ls_db, issuer)
+    assert "koios-import" not in worker_pool(resources).names
+    assert "koios-import" in worker_pool(scheduled(ls_db, issuer, None)).names
+    resources.engine.dispose()
 
 
 async def test_the_app_imports_readings_on_its_schedule(
@@ -109,9 +119,7 @@ async def test_the_app_imports_readings_on_its_schedule(
     add_account(ls_db, "0045MAK", [(SERIAL, "primary")])
     with FakeKoios() as koios:
         koios.add_readings(org="org-1", site="site-1", rows=rows())
-        app = scheduled_app(ls_db, issuer, koios)
-        async with running(app):
-            schedule = schedule_of(app)
+        async with koios_worker(ls_db, issuer, koios) as schedule:
             await eventually(lambda: len(summaries(caplog)) >= 2)
             assert hourly(ls_db, SERIAL) == EXPECTED
         first_run_requests = 10  # 7-day look-back to today: a page a day, yesterday 3
@@ -125,16 +133,18 @@ async def test_the_app_imports_readings_on_its_schedule(
     assert "org-1: 1 sites, 1 days, 0 readings, 0 new" in logged[1]
 
 
-async def test_two_api_copies_never_import_at_the_same_time(
+async def test_two_worker_copies_never_import_at_the_same_time(
     ls_db: str, issuer: TokenIssuer
 ) -> None:
     add_account(ls_db, "0045MAK", [(SERIAL, "primary")])
     with FakeKoios() as koios:
         koios.add_readings(org="org-1", site="site-1", rows=rows())
         koios.hang(10)  # the first import holds the lock while its request waits
-        first, second = (scheduled_app(ls_db, issuer, koios) for _ in range(2))
-        async with running(first), running(second):
-            schedules = [schedule_of(first), schedule_of(second)]
+        async with (
+            koios_worker(ls_db, issuer, koios) as first,
+            koios_worker(ls_db, issuer, koios) as second,
+        ):
+            schedules = [first, second]
             await eventually(lambda: len(koios.historical_requests()) >= 1)
             await eventually(lambda: sum(s.stats.skipped for s in schedules) >= 3)
             assert len(koios.historical_requests()) == 1
@@ -149,10 +159,8 @@ async def test_a_failing_koios_does_not_stop_the_schedule(ls_db: str, issuer: To
     with FakeKoios() as koios:
         koios.add_readings(org="org-1", site="site-1", rows=rows())
         koios.fail_next(1)
-        app = scheduled_app(ls_db, issuer, koios)
         with koios.down():
-            async with running(app):
-                schedule = schedule_of(app)
+            async with koios_worker(ls_db, issuer, koios) as schedule:
                 await eventually(lambda: schedule.stats.failures >= 2)
                 assert hourly(ls_db, SERIAL) == {}
                 koios.start()  # back up (a 500 first), and the next runs import
@@ -166,8 +174,6 @@ async def test_missing_credentials_are_logged_and_retried(
     for name in ("URL", "API_KEY", "API_SECRET"):
         monkeypatch.delenv(f"GRIDCARE_KOIOS_{name}", raising=False)
         monkeypatch.delenv(f"GRIDCARE_LS_KOIOS_{name}", raising=False)
-    app = scheduled_app(ls_db, issuer, None)
-    async with running(app):
-        schedule = schedule_of(app)
+    async with koios_worker(ls_db, issuer, None) as schedule:
         await eventually(lambda: schedule.stats.failures >= 2)
         assert schedule.stats.runs == schedule.stats.failures

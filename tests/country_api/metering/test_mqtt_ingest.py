@@ -13,13 +13,15 @@ from typing import Any
 
 import pytest
 
+from country_api.main import create_app
 from country_api.metering.mqtt import TelemetrySubscriber, parse_broker_url
+from country_api.workers import worker_pool
 from federation_gateway.tokens import TokenIssuer
 from gridcare.core.countries import load_country
 from gridcare.core.db import make_engine
 from tests.country_api.metering.broker import Publisher, mqtt_broker
 from tests.country_api.metering.conftest import add_account, hourly, rejections, utc
-from tests.support.countries import country_app, running
+from tests.support.countries import country_resources, running
 
 SAST = load_country("ls").meter_clock
 
@@ -148,36 +150,41 @@ def test_messages_sent_while_away_arrive_on_reconnect(broker_url: str, ls_db: st
         engine.dispose()
 
 
-async def test_the_app_runs_the_subscriber_when_a_broker_is_configured(
+async def test_the_worker_runs_the_subscriber_when_a_broker_is_configured(
     broker_url: str, ls_db: str, issuer: TokenIssuer, auth: Any
 ) -> None:
     add_account(ls_db, "0047MAK", [("23022677", "primary")])
     address = parse_broker_url(broker_url)
     client_id = f"test-app-{uuid.uuid4().hex}"
     thing = uuid.uuid4().hex[:8]
-    os.environ["GRIDCARE_MQTT_CLIENT_ID"] = client_id
-    os.environ["GRIDCARE_MQTT_TOPIC"] = f"oneMeter/{thing}/telemetry"
-    try:
-        app = country_app("ls", ls_db, issuer, mqtt_url=broker_url)
-        async with running(app) as client:
-            subscriber = app.state.mqtt_subscriber
-            assert subscriber is not None and subscriber.connected.wait(10)
-            await asyncio.sleep(0.3)
-            publisher = Publisher(address.host, address.port)
-            try:
-                for stamp, energy in (("202604281400", "1.00"), ("202604281430", "1.25")):
-                    publisher.publish(
-                        f"oneMeter/{thing}/telemetry", record(stamp, energy, "", "23022677")
-                    )
-                wait_for(subscriber, 2)
-            finally:
-                publisher.close()
-            answer = await client.get(
-                "/api/accounts/0047MAK/consumption",
-                params={"from": "2026-04-28T00:00:00Z", "to": "2026-04-29T00:00:00Z"},
-                headers=auth(),
-            )
-    finally:
-        os.environ.pop("GRIDCARE_MQTT_CLIENT_ID", None)
-        os.environ.pop("GRIDCARE_MQTT_TOPIC", None)
+    resources = country_resources(
+        "ls",
+        ls_db,
+        issuer,
+        mqtt_url=broker_url,
+        mqtt_client_id=client_id,
+        mqtt_topic=f"oneMeter/{thing}/telemetry",
+    )
+    async with (
+        running(create_app(resources)) as client,
+        worker_pool(resources, only=["mqtt-telemetry"]) as pool,
+    ):
+        subscriber = pool.instances["mqtt-telemetry"]
+        assert isinstance(subscriber, TelemetrySubscriber)
+        assert await asyncio.to_thread(subscriber.connected.wait, 10)
+        await asyncio.sleep(0.3)
+        publisher = Publisher(address.host, address.port)
+        try:
+            for stamp, energy in (("202604281400", "1.00"), ("202604281430", "1.25")):
+                publisher.publish(
+                    f"oneMeter/{thing}/telemetry", record(stamp, energy, "", "23022677")
+                )
+            wait_for(subscriber, 2)
+        finally:
+            publisher.close()
+        answer = await client.get(
+            "/api/accounts/0047MAK/consumption",
+            params={"from": "2026-04-28T00:00:00Z", "to": "2026-04-29T00:00:00Z"},
+            headers=auth(),
+        )
     assert answer.json()["items"] == [{"period": "2026-04-28T12:00:00Z", "kwh": "0.2500"}]

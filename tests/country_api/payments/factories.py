@@ -61,9 +61,7 @@ def rows(url: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
 
 def ls_app(url: str, issuer: TokenIssuer, **overrides: Any) -> FastAPI:
     overrides.setdefault("sms_gateway_keys", f"{GATEWAY_KEY},{OTHER_KEY}")
-    app = country_app("ls", url, issuer, **overrides)
-    app.state.credit_worker_enabled = False  # tests drive the outbox worker themselves
-    return app
+    return country_app("ls", url, issuer, **overrides)  # tests drive the workers themselves
 
 
 @asynccontextmanager

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from country_api.payments.lifespan import default_platform_for
 from country_api.payments.outbox import CreditWorker, RetryPolicy, revive_dead
+from country_api.plugins.meters.factory import platforms_from_env
 from country_api.plugins.meters.koios import KoiosPlatform
 from country_api.plugins.meters.protocol import Credit, CreditResult, MeterPlatform
 from federation_gateway.tokens import TokenIssuer
@@ -205,13 +205,12 @@ async def test_concurrent_workers_never_push_the_same_row(
     assert sum(koios.repeats.values()) == 0
 
 
-async def test_the_app_runs_the_worker_while_it_serves(
+async def test_the_api_with_workers_pushes_credits_while_it_serves(
     ls_db: str, issuer: TokenIssuer, koios: FakeKoios, auth: Auth
 ) -> None:
-    app = ls_app(ls_db, issuer)
-    app.state.credit_worker_enabled = True
-    app.state.credit_platform_for = koios_for(koios)
-    app.state.credit_worker_options = {"policy": NO_WAIT}
+    app = ls_app(
+        ls_db, issuer, with_workers=True, platform_for=koios_for(koios), credit_retry=NO_WAIT
+    )
     async with client_for(app) as client:
         add_account(ls_db, "0252SHG")
         [payment_id] = await pay(client, "LIVE0001")
@@ -247,7 +246,7 @@ async def test_each_site_is_credited_on_its_own_platform_from_the_environment(
         monkeypatch.setenv("GRIDCARE_THUNDERCLOUD_URL", thundercloud.url)
         monkeypatch.setenv("GRIDCARE_THUNDERCLOUD_TOKEN", thundercloud.token)
         country = country_settings("ls", ls_db).country
-        worker = CreditWorker(engine=engine, platform_for=default_platform_for(country))
+        worker = CreditWorker(engine=engine, platform_for=platforms_from_env(country))
         try:
             report = await worker.drain()
         finally:

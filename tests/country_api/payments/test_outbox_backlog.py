@@ -13,11 +13,13 @@ from sqlmodel import Session
 from country_api.payments.backlog import (
     METRIC_LOGGER,
     Backlog,
-    log_backlog_every,
+    log_backlog,
     outbox_backlog,
 )
+from country_api.workers import worker_pool
 from federation_gateway.tokens import TokenIssuer
 from gridcare.core.db import make_engine
+from gridcare.core.workers import Periodic
 from tests.country_api.payments.factories import (
     add_account,
     client_for,
@@ -27,6 +29,7 @@ from tests.country_api.payments.factories import (
     rows,
     sms,
 )
+from tests.support.countries import country_resources
 
 Auth = Callable[..., dict[str, str]]
 
@@ -111,7 +114,7 @@ async def wait_for_lines(caplog: pytest.LogCaptureFixture, count: int) -> list[d
 async def test_the_backlog_is_logged_as_one_json_line_per_interval(
     ls_pay: httpx.AsyncClient,
     ls_db: str,
-    engine: Engine,
+    issuer: TokenIssuer,
     caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -119,13 +122,10 @@ async def test_the_backlog_is_logged_as_one_json_line_per_interval(
     caplog.set_level(logging.INFO, logger=METRIC_LOGGER)
     caplog.clear()  # the line `ls_pay` logged as it started, before these payments
     capsys.readouterr()
-    stop = asyncio.Event()
-    task = asyncio.create_task(
-        log_backlog_every(engine=engine, country_code="LS", interval_seconds=0.1, stop=stop)
-    )
-    lines = await wait_for_lines(caplog, 2)
-    stop.set()
-    await asyncio.wait_for(task, 5)
+    resources = country_resources("ls", ls_db, issuer, outbox_metric_interval_seconds=0.1)
+    async with worker_pool(resources, only=["credit-backlog"]):
+        lines = await wait_for_lines(caplog, 2)
+    resources.engine.dispose()
 
     assert {line["metric"] for line in lines} == {"CreditOutboxBacklog"}
     assert {line["country"] for line in lines} == {"LS"}
@@ -140,12 +140,13 @@ async def test_the_logger_survives_a_database_it_cannot_reach(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     unreachable = make_engine("postgresql://postgres@127.0.0.1:1/none", pool_size=1)
-    stop = asyncio.Event()
-    task = asyncio.create_task(
-        log_backlog_every(engine=unreachable, country_code="LS", interval_seconds=0.05, stop=stop)
+    worker = Periodic(
+        "credit-backlog", lambda: log_backlog(engine=unreachable, country_code="LS"), 0.05
     )
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop))
     for _ in range(200):
-        failures = [r for r in caplog.records if "backlog not measured" in r.getMessage()]
+        failures = [r for r in caplog.records if "credit-backlog failed" in r.getMessage()]
         if len(failures) >= 2:
             break
         await asyncio.sleep(0.02)
@@ -160,7 +161,9 @@ async def test_the_running_api_logs_the_backlog_at_start_up(
     ls_db: str, issuer: TokenIssuer, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger=METRIC_LOGGER)
-    async with client_for(ls_app(ls_db, issuer, outbox_metric_interval_seconds=3600)):
+    async with client_for(
+        ls_app(ls_db, issuer, with_workers=True, outbox_metric_interval_seconds=3600)
+    ):
         [line] = await wait_for_lines(caplog, 1)
     assert line == {
         "metric": "CreditOutboxBacklog",
@@ -169,6 +172,8 @@ async def test_the_running_api_logs_the_backlog_at_start_up(
         "dead": 0,
         "oldest_pending_seconds": 0,
     }
-    async with client_for(ls_app(ls_db, issuer, outbox_metric_interval_seconds=0)):
+    async with client_for(
+        ls_app(ls_db, issuer, with_workers=True, outbox_metric_interval_seconds=0)
+    ):
         await asyncio.sleep(0.2)
     assert len(metric_lines(caplog)) == 1  # 0 turns the line off

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from country_api.payments.parsers import ParserChain
 from country_api.plugins.payments.protocol import ParsedPayment, ParseResult
 from federation_gateway.tokens import TokenIssuer
+from gridcare.core.countries import load_country
 from tests.country_api.payments.factories import (
     add_account,
     client_for,
@@ -35,8 +37,8 @@ class OverlongReference:
 async def test_a_failure_while_processing_keeps_the_message_as_unparsed(
     ls_db: str, issuer: TokenIssuer
 ) -> None:
-    app = ls_app(ls_db, issuer)
-    app.state.payment_parsers = [OverlongReference()]
+    chain = ParserChain(load_country("ls"), plugins=[OverlongReference()])
+    app = ls_app(ls_db, issuer, parsers=chain)
     async with client_for(app) as client:
         add_account(ls_db, "0252SHG")
         body = await post_sms(client, sms("anything at all", id="f1"))

@@ -79,7 +79,6 @@ async def test_operator_templates_are_tried_first_and_managed_through_the_api(
     bn_db: str, issuer: TokenIssuer, auth: Auth
 ) -> None:
     app = country_app("bn", bn_db, issuer, sms_gateway_keys="bn-key")
-    app.state.credit_worker_enabled = False
     headers = auth("finance", country="BN")
     moov = "Vous avez recu 5.000 FCFA de 22961000000. Ref: MV778899. Motif: 0042SAM"
     async with client_for(app) as client:
@@ -143,7 +142,6 @@ async def test_benin_momo_payment_is_paid_in_francs_with_a_french_receipt(
     bn_db: str, issuer: TokenIssuer
 ) -> None:
     app = country_app("bn", bn_db, issuer, sms_gateway_keys="bn-key")
-    app.state.credit_worker_enabled = False
     content = (
         "Paiement 10 000F de <PAYER FULL NAME> (2290100000001) 2026-09-27 18:43:37 "
         "Message:0001KOT Solde:10563519F ID:12985"
@@ -167,7 +165,6 @@ async def test_every_benin_sample_gets_an_outcome_and_is_stored(
     bn_db: str, issuer: TokenIssuer, sender: str, content: str
 ) -> None:
     app = country_app("bn", bn_db, issuer, sms_gateway_keys="bn-key")
-    app.state.credit_worker_enabled = False
     async with client_for(app) as client:
         answer = await client.post(
             "/api/sms/incoming",

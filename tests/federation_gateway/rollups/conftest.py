@@ -25,7 +25,6 @@ import psycopg
 import pytest
 import uvicorn
 from pydantic import SecretStr
-from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from federation_gateway.cache import Cache, MemoryCache, RedisCache
@@ -35,7 +34,7 @@ from federation_gateway.fx.models import MonthlyRate
 from federation_gateway.fx.service import store_rates
 from federation_gateway.main import create_app
 from federation_gateway.tokens import TokenIssuer
-from gridcare.core.db import make_engine
+from gridcare.core.db import make_engine, unit_of_work
 from gridcare.core.paths import CONFIG_DIR
 from tests.support.countries import country_app, running
 from tests.support.databases import truncate_all
@@ -265,7 +264,7 @@ async def federation3(
     issuer, servers = country_servers
     monkeypatch.setenv("GRIDCARE_FX_SEED_SHIPPED_FILE", "false")  # the test's rates, no others
     engine = make_engine(gateway_db, pool_size=2)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         upsert_employee(
             session=session,
             username="rm",
@@ -279,9 +278,8 @@ async def federation3(
         country_api_urls={slug: server.url for slug, server in servers.items()},
         config_dir=short_timeout_config(tmp_path),
     )
-    gateway = create_app(settings, engine=engine)
     cache = test_cache()
-    gateway.state.rollup_cache = cache
+    gateway = create_app(settings, engine=engine, rollup_cache=cache)
     async with running(gateway, base_url="http://gateway") as client:
         federation = Federation3(client, servers, issuer, gateway_db)
         federation.headers = await federation.login("rm")

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from federation_gateway.employees.service import set_role, upsert_employee
 from federation_gateway.fx.models import FxRate, MonthlyRate
 from federation_gateway.fx.service import store_rates
-from gridcare.core.db import make_engine
+from gridcare.core.db import make_engine, unit_of_work
 from tests.federation_gateway.rollups.conftest import (
     COUNTRY_TIMEOUT_SECONDS,
     PASSWORD,
@@ -166,7 +166,7 @@ async def test_second_call_is_served_from_cache(federation3: Federation3) -> Non
 
 async def test_country_without_role_is_no_access(federation3: Federation3) -> None:
     engine = make_engine(federation3.gateway_db, pool_size=1)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         upsert_employee(
             session=session,
             username="lsonly",
@@ -186,7 +186,7 @@ async def test_country_without_role_is_no_access(federation3: Federation3) -> No
 
 async def test_only_global_readers_may_ask(federation3: Federation3) -> None:
     engine = make_engine(federation3.gateway_db, pool_size=1)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         upsert_employee(session=session, username="fin", password=PASSWORD, roles={"LS": "finance"})
     engine.dispose()
     query = {"from": "2025-01", "to": "2025-01"}
@@ -201,7 +201,7 @@ async def test_only_global_readers_may_ask(federation3: Federation3) -> None:
     unknown = await federation3.get("/api/global/revenue", countries="LS,XX", **query)
     assert unknown.status_code == 422
     engine = make_engine(federation3.gateway_db, pool_size=1)
-    with Session(engine) as session:  # demoted after logging in: the old token stops working
+    with unit_of_work(engine) as session:  # demoted after logging in: the old token stops working
         set_role(session=session, username="rm", country="LS", role="viewer")
     engine.dispose()
     demoted = await federation3.get("/api/global/revenue", **query)

@@ -1,0 +1,43 @@
+"""What a gateway process holds for its lifetime: settings, database, signing key, log-in
+limits, the HTTP client to the countries (opened by the app's lifespan) and the rollups' state.
+
+Routes read these through `deps.py` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import Engine
+
+from federation_gateway.auth.ratelimit import LoginLimiter, make_login_limiter
+from federation_gateway.cache import Cache
+from federation_gateway.config import Settings
+from federation_gateway.rollups.context import RollupContext
+from federation_gateway.tokens import TokenIssuer
+
+
+@dataclass
+class GatewayResources:
+    settings: Settings
+    engine: Engine
+    issuer: TokenIssuer
+    login_limiter: LoginLimiter
+    country_transport: httpx.AsyncBaseTransport | None = None
+    """Carries proxied calls (tests route them in-process); the network when None."""
+    rollup_cache: Cache | None = None
+    """The rollups' cache; Redis (or in-process) from the settings when None."""
+    http: httpx.AsyncClient | None = None
+    """Opened and closed by the app's lifespan."""
+    rollups: RollupContext | None = None
+    """Made on the first rollup."""
+
+    @staticmethod
+    def limiter_for(settings: Settings) -> LoginLimiter:
+        return make_login_limiter(
+            settings.redis_url,
+            max_per_user=settings.login_max_failures,
+            max_per_ip=settings.login_max_failures_per_ip,
+            window_seconds=settings.login_failure_window_seconds,
+        )
