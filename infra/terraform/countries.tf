@@ -18,7 +18,9 @@ locals {
   }
 
   default_country_sizing = {
-    desired_count        = 2
+    desired_count        = 2 # API tasks, fixed
+    worker_desired_count = 1 # worker tasks, scaled on CPU up to worker_max_count
+    worker_max_count     = 4
     cpu                  = 512
     memory               = 1024
     db_instance_class    = "db.t4g.medium"
@@ -51,6 +53,8 @@ module "country" {
   environment          = var.environment
   container_image      = var.container_image
   desired_count        = local.country_sizing[each.key].desired_count
+  worker_desired_count = local.country_sizing[each.key].worker_desired_count
+  worker_max_count     = local.country_sizing[each.key].worker_max_count
   cpu                  = local.country_sizing[each.key].cpu
   memory               = local.country_sizing[each.key].memory
   db_instance_class    = local.country_sizing[each.key].db_instance_class

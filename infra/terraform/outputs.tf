@@ -19,6 +19,11 @@ output "country_migration_tasks" {
   }
 }
 
+output "country_worker_services" {
+  description = "Each country's background worker service (gridcare worker), by country file name."
+  value       = { for slug, country in module.country : slug => country.worker_service_name }
+}
+
 output "portal_url" {
   description = "Where staff open the portal."
   value       = module.gateway.portal_url

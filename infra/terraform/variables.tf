@@ -65,6 +65,8 @@ variable "country_overrides" {
   description = "Per-country sizing, keyed by country file name (ls); unset values keep the defaults in countries.tf."
   type = map(object({
     desired_count        = optional(number)
+    worker_desired_count = optional(number)
+    worker_max_count     = optional(number)
     cpu                  = optional(number)
     memory               = optional(number)
     db_instance_class    = optional(string)

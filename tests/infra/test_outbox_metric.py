@@ -1,4 +1,4 @@
-"""The credit outbox alarm watches the metric its log filter makes from the line the API logs."""
+"""The credit outbox alarm watches the metric its log filter makes from the line the outbox logs."""
 
 from __future__ import annotations
 
@@ -35,10 +35,16 @@ ALARM = resource(COUNTRY, "aws_cloudwatch_metric_alarm", "credit_outbox_backlog"
 [TRANSFORM] = FILTER["metric_transformation"]
 
 
-def test_the_filter_reads_the_country_api_log_group() -> None:
-    assert expression(FILTER["log_group_name"]) == "module.api.log_group_name"
-    assert COUNTRY.modules["api"]["source"] == "../service"
-    assert "log_group_name" in COUNTRY.module_dir("api").outputs
+def test_the_filter_reads_the_api_and_worker_log_groups() -> None:
+    # Whichever of the two runs the credit outbox, its line is counted.
+    assert expression(FILTER["log_group_name"]) == "each.value"
+    assert {k: expression(v) for k, v in FILTER["for_each"].items()} == {
+        "api": "module.api.log_group_name",
+        "worker": "module.worker.log_group_name",
+    }
+    for service in ("api", "worker"):
+        assert COUNTRY.modules[service]["source"] == "../service"
+        assert "log_group_name" in COUNTRY.module_dir(service).outputs
 
 
 def test_the_filter_turns_the_logged_line_into_the_metric() -> None:

@@ -10,8 +10,8 @@ import yaml
 
 from country_api.plugins.registry import METER_PLATFORMS, plugin_names
 from gridcare.cli.country import METER_PLATFORM_SECRETS
-from gridcare.core.paths import CONFIG_DIR
 from gridcare.core.countries import load_all_countries
+from gridcare.core.paths import CONFIG_DIR
 from tests.infra.terraform_config import (
     MODULE_META_ARGUMENTS,
     TERRAFORM,

@@ -3,7 +3,7 @@
 # electricity.
 
 locals {
-  # The country API logs its credit outbox backlog every minute as one bare JSON line
+  # The credit outbox logs its backlog every minute as one bare JSON line
   # (country_api/payments/backlog.py):
   #   {"metric": "CreditOutboxBacklog", "country": "LS", "pending": 3, "dead": 0, "oldest_pending_seconds": 41}
   # The filter below turns `pending` into this metric, dimension Country; no AWS SDK in the app.
@@ -11,9 +11,17 @@ locals {
   backlog_metric   = "CreditOutboxBacklog"
 }
 
+# The line is counted from both services' logs: it comes from whichever process runs the
+# credit outbox (the API's lifespan, or the separate worker service), and counting both does
+# no harm since the alarm reads the minimum.
 resource "aws_cloudwatch_log_metric_filter" "credit_outbox_backlog" {
+  for_each = {
+    api    = module.api.log_group_name
+    worker = module.worker.log_group_name
+  }
+
   name           = "${local.name}-credit-outbox-backlog"
-  log_group_name = module.api.log_group_name
+  log_group_name = each.value
   pattern        = "{ $.metric = \"${local.backlog_metric}\" }"
 
   metric_transformation {
@@ -27,19 +35,24 @@ resource "aws_cloudwatch_log_metric_filter" "credit_outbox_backlog" {
   }
 }
 
+moved {
+  from = aws_cloudwatch_log_metric_filter.credit_outbox_backlog
+  to   = aws_cloudwatch_log_metric_filter.credit_outbox_backlog["api"]
+}
+
 resource "aws_cloudwatch_metric_alarm" "credit_outbox_backlog" {
   alarm_name          = "${local.name}-credit-outbox-backlog"
   alarm_description   = "${var.name}: more than ${var.credit_backlog_alarm_threshold} meter credits waiting for 15 minutes"
   namespace           = local.metric_namespace # the metric the filter above produces
   metric_name         = local.backlog_metric
   dimensions          = { Country = var.code }
-  statistic           = "Minimum" # every API task logs the same database-wide count
+  statistic           = "Minimum" # every task logs the same database-wide count
   period              = 300
   evaluation_periods  = 3
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.credit_backlog_alarm_threshold
 
-  # With meter credit on, silence means the API (and its worker) is down: an alarm too.
+  # With meter credit on, silence means the credit outbox is not running: an alarm too.
   treat_missing_data = var.meter_credit_enabled ? "breaching" : "notBreaching"
   alarm_actions      = [var.alarm_topic_arn]
   ok_actions         = [var.alarm_topic_arn]

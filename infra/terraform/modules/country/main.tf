@@ -1,4 +1,5 @@
-# One country: its own key, database, secrets, country API service, DNS name and alarms.
+# One country: its own key, database, secrets, country API and worker services, DNS name and
+# alarms.
 # Instantiated once per config/countries/*.yaml by the root configuration.
 
 locals {
@@ -98,12 +99,26 @@ module "database" {
   alarm_topic_arn          = var.alarm_topic_arn
 }
 
+# What both processes of the country get: the country, where to verify staff tokens, its
+# database and the provider keys (the workers push credits and import readings with them).
+locals {
+  task_environment = {
+    GRIDCARE_COUNTRY  = local.slug
+    GRIDCARE_JWKS_URL = var.jwks_url
+  }
+  task_secrets = merge(
+    { GRIDCARE_DATABASE_URL = aws_secretsmanager_secret.database_url.arn },
+    { for name, secret in aws_secretsmanager_secret.operator : name => secret.arn },
+  )
+}
+
+# Both services run the one GridCare image; the command picks the process (ENTRYPOINT gridcare).
 module "api" {
   source = "../service"
 
   name              = local.name
   container_image   = var.container_image
-  command           = ["gridcare", "serve", "country", "--country", local.slug, "--host", "0.0.0.0"]
+  command           = ["serve", "country", "--country", local.slug, "--host", "0.0.0.0"]
   container_port    = var.api_port
   cpu               = var.cpu
   memory            = var.memory
@@ -114,15 +129,34 @@ module "api" {
   alarm_topic_arn   = var.alarm_topic_arn
   platform          = var.platform
 
-  environment_variables = {
-    GRIDCARE_COUNTRY  = local.slug
-    GRIDCARE_JWKS_URL = var.jwks_url
-  }
-  secrets = merge(
-    { GRIDCARE_DATABASE_URL = aws_secretsmanager_secret.database_url.arn },
-    { for name, secret in aws_secretsmanager_secret.operator : name => secret.arn },
-  )
-  secrets_kms_key_arn = aws_kms_key.country.arn
+  environment_variables = local.task_environment
+  secrets               = local.task_secrets
+  secrets_kms_key_arn   = aws_kms_key.country.arn
   # No task policy: the application calls no AWS API; its credit outbox backlog reaches
   # CloudWatch as a log line turned into a metric (alarms.tf).
+}
+
+# The country's background workers (credit outbox, meter imports, MQTT ingest) in their own
+# tasks, so a busy import never slows the API and each scales on its own load. No host name:
+# no load balancer or DNS; ECS checks /health on the worker's port inside the task. They share
+# the API's security group: the same egress (database, HTTPS, MQTT), and its one ingress rule
+# (the load balancer, on api_port) reaches nothing in a worker task.
+module "worker" {
+  source = "../service"
+
+  name              = "${local.name}-worker"
+  container_image   = var.container_image
+  command           = ["worker", "--country", local.slug, "--port", tostring(var.worker_port)]
+  container_port    = var.worker_port
+  cpu               = var.cpu
+  memory            = var.memory
+  desired_count     = var.worker_desired_count
+  max_count         = var.worker_max_count
+  security_group_id = aws_security_group.api.id
+  alarm_topic_arn   = var.alarm_topic_arn
+  platform          = var.platform
+
+  environment_variables = local.task_environment
+  secrets               = local.task_secrets
+  secrets_kms_key_arn   = aws_kms_key.country.arn
 }

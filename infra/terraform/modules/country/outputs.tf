@@ -8,6 +8,11 @@ output "service_name" {
   value       = module.api.service_name
 }
 
+output "worker_service_name" {
+  description = "ECS service of the country's background workers."
+  value       = module.worker.service_name
+}
+
 output "task_definition_family" {
   description = "Task definition to run one-off commands with (gridcare db upgrade)."
   value       = module.api.task_definition_family

@@ -62,13 +62,34 @@ variable "desired_count" {
   type        = number
 }
 
+variable "worker_desired_count" {
+  description = "Worker tasks to run at least; autoscaling adds more up to worker_max_count."
+  type        = number
+}
+
+variable "worker_max_count" {
+  description = "Most worker tasks autoscaling may run (on CPU), independently of the API."
+  type        = number
+}
+
+variable "worker_port" {
+  description = "Port of the worker's /health inside its task (never exposed)."
+  type        = number
+  default     = 9100
+
+  validation {
+    condition     = var.worker_port >= 1024 && var.worker_port <= 65535 && floor(var.worker_port) == var.worker_port
+    error_message = "worker_port must be an unprivileged port (1024-65535)."
+  }
+}
+
 variable "cpu" {
-  description = "Fargate CPU units per task."
+  description = "Fargate CPU units per task (API and worker tasks alike)."
   type        = number
 }
 
 variable "memory" {
-  description = "Fargate memory per task in MiB."
+  description = "Fargate memory per task in MiB (API and worker tasks alike)."
   type        = number
 }
 

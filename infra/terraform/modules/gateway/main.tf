@@ -113,7 +113,7 @@ module "service" {
 
   name              = local.name
   container_image   = var.container_image
-  command           = ["gridcare", "serve", "gateway", "--host", "0.0.0.0", "--port", tostring(var.port)]
+  command           = ["serve", "gateway", "--host", "0.0.0.0", "--port", tostring(var.port)]
   container_port    = var.port
   cpu               = var.cpu
   memory            = var.memory

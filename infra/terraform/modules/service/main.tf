@@ -1,11 +1,17 @@
-# One GridCare service on ECS Fargate behind the shared load balancer, reached by host name.
+# One GridCare service on ECS Fargate: a process of the one GridCare image, chosen by command.
+# With a host name it sits behind the shared load balancer (an API); without one it is a
+# background process (a country's workers) reached by nobody.
 #
 # Fargate, not instances: the services are stateless (DESIGN.md, "Growing past one machine"),
 # so N identical tasks behind a load balancer is the whole scaling story, and there is no
 # operating system to patch for a team without a dedicated operator.
 
 locals {
-  log_group = "/gridcare/${var.name}"
+  log_group     = "/gridcare/${var.name}"
+  load_balanced = var.host_name != null
+  max_count     = max(var.desired_count, coalesce(var.max_count, var.desired_count))
+  # The image's own HEALTHCHECK, spelled out: ECS ignores a Dockerfile HEALTHCHECK.
+  health_url = "http://127.0.0.1:${var.container_port}${var.health_check_path}"
 }
 
 resource "aws_cloudwatch_log_group" "service" {
@@ -101,8 +107,20 @@ resource "aws_ecs_task_definition" "service" {
       user                   = "1000:1000"
       portMappings           = [{ containerPort = var.container_port, protocol = "tcp" }]
       mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
-      environment            = [for name, value in var.environment_variables : { name = name, value = value }]
       secrets                = [for name, arn in var.secrets : { name = name, valueFrom = arn }]
+      # PORT tells the image's HEALTHCHECK where the command listens (the Dockerfile's contract).
+      environment = [
+        for name, value in merge(var.environment_variables, { PORT = tostring(var.container_port) }) :
+        { name = name, value = value }
+      ]
+      # Any answer but 200 (503: database unreachable) counts; three in a row replace the task.
+      healthCheck = {
+        command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('${local.health_url}', timeout=4)"]
+        interval    = 30
+        timeout     = 5
+        retries     = 3
+        startPeriod = 60
+      }
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -116,6 +134,8 @@ resource "aws_ecs_task_definition" "service" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "from_load_balancer" {
+  count = local.load_balanced ? 1 : 0
+
   security_group_id            = var.security_group_id
   description                  = "${var.name} port ${var.container_port} from the load balancer"
   referenced_security_group_id = var.platform.alb_security_group_id
@@ -126,6 +146,8 @@ resource "aws_vpc_security_group_ingress_rule" "from_load_balancer" {
 
 resource "aws_lb_target_group" "service" {
   #checkov:skip=CKV_AWS_378:TLS ends at the load balancer; tasks sit in private subnets and admit only its security group
+  count = local.load_balanced ? 1 : 0
+
   name                 = var.name
   port                 = var.container_port
   protocol             = "HTTP"
@@ -143,11 +165,13 @@ resource "aws_lb_target_group" "service" {
 }
 
 resource "aws_lb_listener_rule" "host" {
+  count = local.load_balanced ? 1 : 0
+
   listener_arn = var.platform.listener_arn
 
   action {
     type             = "forward"
-    target_group_arn = aws_lb_target_group.service.arn
+    target_group_arn = aws_lb_target_group.service[0].arn
   }
 
   condition {
@@ -166,7 +190,7 @@ resource "aws_ecs_service" "service" {
   platform_version                   = "LATEST"
   deployment_minimum_healthy_percent = 100
   deployment_maximum_percent         = 200
-  health_check_grace_period_seconds  = 60
+  health_check_grace_period_seconds  = local.load_balanced ? 60 : null
   enable_execute_command             = false
   propagate_tags                     = "SERVICE"
 
@@ -176,10 +200,13 @@ resource "aws_ecs_service" "service" {
     assign_public_ip = false
   }
 
-  load_balancer {
-    target_group_arn = aws_lb_target_group.service.arn
-    container_name   = "app"
-    container_port   = var.container_port
+  dynamic "load_balancer" {
+    for_each = aws_lb_target_group.service
+    content {
+      target_group_arn = load_balancer.value.arn
+      container_name   = "app"
+      container_port   = var.container_port
+    }
   }
 
   deployment_circuit_breaker {
@@ -187,10 +214,47 @@ resource "aws_ecs_service" "service" {
     rollback = true
   }
 
+  # Autoscaling owns the running count once the service exists (its minimum is desired_count).
+  lifecycle {
+    ignore_changes = [desired_count]
+  }
+
   depends_on = [aws_lb_listener_rule.host]
 }
 
+# Every service has a scaling target, so Terraform sets bounds, never the running count.
+# Without max_count the bounds are equal: the service stays at desired_count.
+resource "aws_appautoscaling_target" "service" {
+  service_namespace  = "ecs"
+  resource_id        = "service/${var.platform.ecs_cluster_name}/${aws_ecs_service.service.name}"
+  scalable_dimension = "ecs:service:DesiredCount"
+  min_capacity       = var.desired_count
+  max_capacity       = local.max_count
+}
+
+resource "aws_appautoscaling_policy" "cpu" {
+  count = local.max_count > var.desired_count ? 1 : 0
+
+  name               = "${var.name}-cpu"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.service.service_namespace
+  resource_id        = aws_appautoscaling_target.service.resource_id
+  scalable_dimension = aws_appautoscaling_target.service.scalable_dimension
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.cpu_target_percent
+    scale_out_cooldown = 60
+    scale_in_cooldown  = 300
+
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageCPUUtilization"
+    }
+  }
+}
+
 resource "aws_route53_record" "service" {
+  count = local.load_balanced ? 1 : 0
+
   zone_id = var.dns_zone_id
   name    = var.host_name
   type    = "A"
@@ -204,6 +268,8 @@ resource "aws_route53_record" "service" {
 
 # Share of requests answered 5xx by the service (its own errors, not the load balancer's).
 resource "aws_cloudwatch_metric_alarm" "error_rate" {
+  count = local.load_balanced ? 1 : 0
+
   alarm_name          = "${var.name}-5xx-rate"
   alarm_description   = "${var.name}: more than ${var.error_rate_alarm_percent}% of requests answered 5xx"
   comparison_operator = "GreaterThanThreshold"
@@ -230,7 +296,7 @@ resource "aws_cloudwatch_metric_alarm" "error_rate" {
       stat        = "Sum"
       dimensions = {
         LoadBalancer = var.platform.alb_arn_suffix
-        TargetGroup  = aws_lb_target_group.service.arn_suffix
+        TargetGroup  = aws_lb_target_group.service[0].arn_suffix
       }
     }
   }
@@ -244,7 +310,7 @@ resource "aws_cloudwatch_metric_alarm" "error_rate" {
       stat        = "Sum"
       dimensions = {
         LoadBalancer = var.platform.alb_arn_suffix
-        TargetGroup  = aws_lb_target_group.service.arn_suffix
+        TargetGroup  = aws_lb_target_group.service[0].arn_suffix
       }
     }
   }

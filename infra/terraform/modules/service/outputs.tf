@@ -1,6 +1,6 @@
 output "url" {
-  description = "Public HTTPS address of the service."
-  value       = "https://${aws_route53_record.service.fqdn}"
+  description = "Public HTTPS address of the service (null without a host name)."
+  value       = var.host_name == null ? null : "https://${aws_route53_record.service[0].fqdn}"
 }
 
 output "service_name" {

@@ -14,17 +14,17 @@ variable "container_image" {
 }
 
 variable "command" {
-  description = "Container command (the `gridcare` command line)."
+  description = "Arguments to the image's ENTRYPOINT gridcare (serve country …, worker …), without gridcare itself."
   type        = list(string)
 
   validation {
-    condition     = length(var.command) > 0 && var.command[0] == "gridcare"
-    error_message = "command must be a gridcare command line."
+    condition     = length(var.command) > 0 && contains(["serve", "worker"], var.command[0])
+    error_message = "command must be gridcare arguments (serve …, worker …) without the gridcare itself: the image's ENTRYPOINT adds it."
   }
 }
 
 variable "container_port" {
-  description = "Port the service listens on inside its task."
+  description = "Port the service listens on inside its task; /health there must answer 200."
   type        = number
 
   validation {
@@ -63,6 +63,28 @@ variable "desired_count" {
   }
 }
 
+variable "max_count" {
+  description = "Most tasks autoscaling may run (tracking cpu_target_percent); null keeps the service at desired_count."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.max_count == null ? true : var.max_count >= 1 && var.max_count <= 20
+    error_message = "max_count must be between 1 and 20."
+  }
+}
+
+variable "cpu_target_percent" {
+  description = "Average CPU autoscaling holds the service at, between desired_count and max_count tasks."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.cpu_target_percent >= 10 && var.cpu_target_percent <= 90
+    error_message = "cpu_target_percent must be between 10 and 90."
+  }
+}
+
 variable "environment_variables" {
   description = "Plain (non-secret) environment of the container."
   type        = map(string)
@@ -91,13 +113,15 @@ variable "task_policy_json" {
 }
 
 variable "host_name" {
-  description = "Fully qualified DNS name the service answers on (ls.api.gridcare.example.org)."
+  description = "Fully qualified DNS name the service answers on (ls.api.gridcare.example.org); null: no load balancer, DNS name or 5xx alarm (a background service)."
   type        = string
+  default     = null
 }
 
 variable "dns_zone_id" {
-  description = "Route53 zone holding host_name."
+  description = "Route53 zone holding host_name (unused without one)."
   type        = string
+  default     = null
 }
 
 variable "security_group_id" {
@@ -106,7 +130,7 @@ variable "security_group_id" {
 }
 
 variable "health_check_path" {
-  description = "Path the load balancer polls; 200 means healthy."
+  description = "Path the load balancer and the container health check poll; 200 means healthy."
   type        = string
   default     = "/health"
 }
