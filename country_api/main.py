@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from country_api.auth import JwksCache
 from country_api.config import Settings, load_settings
+from country_api.observability import install as install_observability
 from country_api.routers import ROUTERS
 from country_api.sites.service import sync_sites
 from gridcare.core.db import make_engine
@@ -45,6 +46,7 @@ def create_app(
     app.state.engine = engine
     app.state.jwks = JwksCache(settings.jwks_url, transport=jwks_transport)
     install_error_handlers(app)
+    install_observability(app, settings=settings, engine=engine)  # /metrics, request ids
     for router in ROUTERS:
         app.include_router(router)
     return app

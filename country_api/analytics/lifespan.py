@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from country_api.analytics.rollups import refresh_pending
 from gridcare.core.countries import CountryConfig
+from gridcare.core.observability import mark_worker_pass
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ async def _refresh_forever(
             return
         try:
             await asyncio.to_thread(drain_queue, engine, country)
+            mark_worker_pass("analytics_rollups")
         except Exception:  # the next round retries; reports drain the queue themselves
             log.exception("rollup refresh failed")
 

@@ -12,7 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 router = APIRouter(tags=["system"])
 
 
-@router.get("/health", responses={503: {"description": "database unreachable"}})
+@router.get(
+    "/health", include_in_schema=False, responses={503: {"description": "database unreachable"}}
+)
 def health(request: Request) -> JSONResponse:
     settings = request.app.state.settings
     try:
