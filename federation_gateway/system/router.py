@@ -14,7 +14,11 @@ from federation_gateway.config import Settings
 router = APIRouter(tags=["system"])
 
 
-@router.get("/health", responses={503: {"description": "gateway database unreachable"}})
+@router.get(
+    "/health",
+    include_in_schema=False,
+    responses={503: {"description": "gateway database unreachable"}},
+)
 def health(request: Request) -> JSONResponse:
     try:
         with request.app.state.engine.connect() as connection:
