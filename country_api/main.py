@@ -13,6 +13,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from country_api.observability import install as install_observability
 from country_api.resources import CountryResources
 from country_api.routers import ROUTERS
 from country_api.startup import prepare_database
@@ -40,6 +41,7 @@ def create_app(
     )
     app.state.resources = resources  # read through country_api/deps.py only
     install_error_handlers(app)
+    install_observability(app, settings=resources.settings, engine=resources.engine)
     for router in ROUTERS:
         app.include_router(router)
     return app

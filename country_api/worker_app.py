@@ -1,5 +1,6 @@
-"""The worker process as a small ASGI app: its lifespan runs the country's workers, and it
-answers `/health` (the database and every worker alive) for the orchestrator's checks.
+"""The worker process as a small ASGI app: its lifespan runs the country's workers; it answers
+`/health` (the database and every worker alive) for the orchestrator's checks and `/metrics`
+(worker lag, import progress, the credit backlog) for the scraper.
 
 `gridcare worker --country ls` serves it; it has no API routes.
 """
@@ -15,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from country_api.observability import install as install_observability
 from country_api.resources import CountryResources
 from country_api.workers import worker_pool
 from gridcare.core.workers import WorkerPool
@@ -33,6 +35,8 @@ def create_worker_app(
         resources.engine.dispose()
 
     app = FastAPI(title=f"GridCare {resources.country.name} workers", lifespan=lifespan)
+    app.state.resources = resources
+    install_observability(app, settings=resources.settings, engine=resources.engine)
 
     @app.get("/health")
     async def health() -> JSONResponse:

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     login_failure_window_seconds: Annotated[int, Field(gt=0)] = 900
     token_ttl_seconds: Annotated[int, Field(gt=0)] = DEFAULT_TTL_SECONDS
     token_issuer: str = DEFAULT_ISSUER
+    metrics_token: SecretStr | None = None
+    """`GRIDCARE_METRICS_TOKEN`: the bearer token `/metrics` asks for; unset, `/metrics` is 404."""
 
     @field_validator("country_api_urls", mode="before")
     @classmethod

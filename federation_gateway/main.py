@@ -14,6 +14,7 @@ from federation_gateway.auth.router import router as auth_router
 from federation_gateway.cache import Cache
 from federation_gateway.config import Settings, load_settings
 from federation_gateway.employees.router import router as employees_router
+from federation_gateway.observability import install as install_observability
 from federation_gateway.portal import mount_portal
 from federation_gateway.proxy.router import router as proxy_router
 from federation_gateway.resources import GatewayResources
@@ -72,6 +73,7 @@ def create_app(
     app = FastAPI(title="GridCare federation gateway", version="0.1.0", lifespan=lifespan)
     app.state.resources = resources  # read through federation_gateway/deps.py only
     install_error_handlers(app)
+    install_observability(app, settings=settings)  # /metrics (bearer token), request ids
     app.include_router(system_router)
     app.include_router(auth_router)
     app.include_router(employees_router)  # before the proxy's /api/{cc}/…

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, text
 from country_api.imports.bulk import copy_csv, staging_table
 from country_api.metering.partitions import ensure_partitions
 from gridcare.core.data import BN_SAM_HOURLY_CSV
+from gridcare.core.observability import count_import_rows
 
 REAL_FILE = BN_SAM_HOURLY_CSV
 
@@ -143,7 +144,9 @@ def import_hourly_csv(
                 for hour, kwh in zip(table.hours, column, strict=True)
                 if kwh is not None
             )
-            written += upsert_hourly(connection, data, table.hours[0], table.hours[-1])
+            stored = upsert_hourly(connection, data, table.hours[0], table.hours[-1])
+            written += stored
+            count_import_rows("hourly_csv", stored)
             if on_column:
                 on_column(1)
     return HourlyCsvReport(

@@ -24,6 +24,7 @@ from country_api.metering.ingest import ingest_readings
 from country_api.metering.models import IncomingReading, ReadingSource
 from country_api.plugins.meters.koios_historical import KoiosHistoricalClient, Reading
 from country_api.plugins.meters.protocol import PlatformError, RateLimited
+from gridcare.core.observability import count_import_rows
 
 MAX_READING_KWH = Decimal(100)
 DEFAULT_LOOKBACK = dt.timedelta(days=7)
@@ -241,6 +242,7 @@ def _store_page(connection: Connection, readings: list[Reading], report: SiteRep
             )
         )
     outcomes = ingest_readings(connection, incoming, log_refusals=False)
+    count_import_rows("koios", sum(outcome.status == "stored" for outcome in outcomes))
     for outcome in outcomes:
         if outcome.status == "stored":
             report.stored += 1

@@ -33,6 +33,7 @@ from country_api.imports.koios import DatabaseRequestCounter, KoiosReport, impor
 from country_api.plugins.meters.koios_historical import KoiosHistoricalClient, RequestCounter
 from country_api.plugins.meters.protocol import PlatformError
 from gridcare.core.countries import ConfigError
+from gridcare.core.observability import mark_worker_pass
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,8 @@ class KoiosImportSchedule:
                 parts.append(_describe(report))
         if failed:
             self.stats.failures += 1
+        else:
+            mark_worker_pass("koios-import")
         summary = f"koios import in {time.monotonic() - started:.1f} s: " + "; ".join(parts)
         (log.warning if failed else log.info)(summary)
         return summary

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, text
 from country_api.imports.bulk import copy_csv, staging_table
 from country_api.metering.partitions import ensure_partitions
 from country_api.metering.rollup import recompute_hours
+from gridcare.core.observability import count_import_rows
 
 MAX_READING_KWH = 100
 BATCH_ROWS = 250_000
@@ -95,7 +96,9 @@ def _load_batch(connection: Connection, data: bytes, report: ParquetReport) -> N
         text("SELECT count(*) FROM tc_staging WHERE NOT (kwh >= 0 AND kwh <= :bound)"),
         {"bound": MAX_READING_KWH},
     ).scalar_one()
-    report.stored += connection.execute(_UPSERT, {"bound": MAX_READING_KWH}).rowcount or 0
+    stored = connection.execute(_UPSERT, {"bound": MAX_READING_KWH}).rowcount or 0
+    report.stored += stored
+    count_import_rows("thundercloud", stored)
     connection.execute(
         text(
             """

@@ -34,6 +34,7 @@ from country_api.metering import onemeter
 from country_api.metering.ingest import ingest_readings, log_rejection
 from country_api.metering.models import IncomingReading, ReadingSource
 from gridcare.core.errors import AppError
+from gridcare.core.observability import mark_worker_pass
 
 log = logging.getLogger(__name__)
 TELEMETRY_TOPIC = "oneMeter/+/telemetry"
@@ -198,6 +199,7 @@ class TelemetrySubscriber:
                     self.client.ack(message.mid, message.qos)
             self.processed += len(batch)
             self.batches += 1
+            mark_worker_pass("mqtt-telemetry")
             return
 
     def _store(self, batch: list[paho.MQTTMessage]) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 
 from country_api.plugins.meters.protocol import Credit, CreditResult, MeterPlatform, PlatformError
+from gridcare.core.observability import mark_worker_pass
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +155,7 @@ class CreditWorker:
             while not stop.is_set():
                 try:
                     report = await self.drain_once()
+                    mark_worker_pass("credit-outbox")
                 except Exception:
                     log.exception("credit outbox pass failed; retrying")
                     report = DrainReport()

@@ -24,6 +24,7 @@ from country_api.sms.models import (
 )
 from gridcare.core.countries import CountryConfig
 from gridcare.core.db import unit_of_work
+from gridcare.core.observability import count_sms
 from gridcare.core.roles import Permission
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -66,6 +67,7 @@ def _ingest_all(
                 result = ingest_sms(
                     session=session, country=country, parsers=chain.parsers(session), sms=sms
                 )
+            count_sms(result.outcome)
             results.append(result.public())
             if result.receipt and result.receipt_to:
                 replies.append(

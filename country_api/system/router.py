@@ -14,7 +14,9 @@ from country_api.deps import CountryDep, EngineDep, SettingsDep
 router = APIRouter(tags=["system"])
 
 
-@router.get("/health", responses={503: {"description": "database unreachable"}})
+@router.get(
+    "/health", include_in_schema=False, responses={503: {"description": "database unreachable"}}
+)
 def health(settings: SettingsDep, engine: EngineDep) -> JSONResponse:
     try:
         with engine.connect() as connection:

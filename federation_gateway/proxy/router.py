@@ -3,12 +3,19 @@
 The gateway does not check tokens here: it passes the caller's `Authorization` header on and
 the country API verifies it (signature, country, role). Unknown country → 404; a country that
 refuses, drops or times out the connection → 502 naming the country.
+
+Only `/api/…` is ever reached: a path with a `.` or `..` segment (`/api/ls/../metrics`, also
+percent-encoded) is 404 here, since the outgoing URL would be normalised to outside `/api/`
+(the country's `/metrics`), and the path is percent-encoded again so that a decoded `?` or `#`
+stays part of it. The gateway's request id goes along as `X-Request-ID`, so one id marks the
+request in both services' logs.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from urllib.parse import quote
 
 import httpx
 from fastapi import APIRouter, Request
@@ -18,6 +25,7 @@ from starlette.background import BackgroundTask
 from federation_gateway.config import CountryTarget, Settings
 from federation_gateway.deps import HttpDep, SettingsDep
 from gridcare.core.errors import AppError, NotFound
+from gridcare.core.observability import current_request_id
 
 router = APIRouter(tags=["proxy"])
 log = logging.getLogger(__name__)
@@ -35,7 +43,8 @@ HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
-NOT_FORWARDED = HOP_BY_HOP | {"host", "content-length"}
+NOT_FORWARDED = HOP_BY_HOP | {"host", "content-length", "x-request-id"}
+PATH_SAFE = "/:@!$&'()*+,;=~"  # RFC 3986 path characters that stay as they are
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
@@ -66,6 +75,13 @@ def _target(settings: Settings, cc: str) -> CountryTarget:
     return target
 
 
+def _country_path(path: str) -> str:
+    """`path` as the country's `/api/{path}` will read it; 404 if it would leave `/api/`."""
+    if any(segment in (".", "..") for segment in path.split("/")):
+        raise NotFound("no such path: '.' and '..' segments are not forwarded")
+    return quote(path, safe=PATH_SAFE)
+
+
 def _unavailable(target: CountryTarget, error: httpx.HTTPError) -> CountryUnavailable:
     if isinstance(error, httpx.TimeoutException):
         reason = f"did not answer within {target.timeout_seconds:g} s"
@@ -81,7 +97,10 @@ async def forward(
     cc: str, path: str, request: Request, settings: SettingsDep, client: HttpDep
 ) -> StreamingResponse:
     target = _target(settings, cc)
+    country_path = _country_path(path)
     headers = _forwarded_headers(httpx.Headers(request.headers.raw), NOT_FORWARDED)
+    if (request_id := current_request_id()) is not None:
+        headers.append(("x-request-id", request_id))
     if request.client is not None:
         previous = request.headers.get("x-forwarded-for")
         chain = f"{previous}, {request.client.host}" if previous else request.client.host
@@ -90,7 +109,7 @@ async def forward(
     query = request.url.query
     outgoing = client.build_request(
         request.method,
-        f"{target.api_url}/api/{path}" + (f"?{query}" if query else ""),
+        f"{target.api_url}/api/{country_path}" + (f"?{query}" if query else ""),
         headers=headers,
         content=await request.body(),
         timeout=target.timeout_seconds,

@@ -14,7 +14,11 @@ from federation_gateway.deps import EngineDep, SettingsDep
 router = APIRouter(tags=["system"])
 
 
-@router.get("/health", responses={503: {"description": "gateway database unreachable"}})
+@router.get(
+    "/health",
+    include_in_schema=False,
+    responses={503: {"description": "gateway database unreachable"}},
+)
 def health(engine: EngineDep) -> JSONResponse:
     try:
         with engine.connect() as connection:

@@ -1,4 +1,9 @@
-"""Run one service in the foreground, as production does (one process per service)."""
+"""Run one service in the foreground, as production does (one process per service).
+
+Logs are JSON, one object per line on stdout (gridcare/core/observability/logs.py); uvicorn is
+told to leave logging alone (`log_config=None`) and its access log is off: the request
+middleware writes one access line per request, with its request id.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import os
 
 import typer
 import uvicorn
+
+from gridcare.core.observability.logs import configure_logging
 
 app = typer.Typer(no_args_is_help=True, help=__doc__)
 
@@ -29,6 +36,7 @@ def serve_country(
     from country_api.config import load_settings
 
     settings = load_settings()
+    configure_logging("country_api", settings.country.code)
     listen_port = port or int(settings.country.api.port)
     uvicorn.run(
         "country_api.main:create_app",
@@ -36,6 +44,7 @@ def serve_country(
         host=host,
         port=listen_port,
         log_level="info",
+        log_config=None,
         access_log=False,
     )
 
@@ -46,11 +55,13 @@ def serve_gateway(
     port: int = typer.Option(8000, help="Port to listen on."),
 ) -> None:
     """Serve the federation gateway (login, JWKS, proxy, rollups, frontend)."""
+    configure_logging("federation_gateway")
     uvicorn.run(
         "federation_gateway.main:create_app",
         factory=True,
         host=host,
         port=port,
         log_level="info",
+        log_config=None,
         access_log=False,
     )

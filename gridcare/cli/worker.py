@@ -7,6 +7,8 @@ import os
 import typer
 import uvicorn
 
+from gridcare.core.observability.logs import configure_logging
+
 WORKER_PORT_OFFSET = 1000
 """The worker's health port defaults to the country API's port + this (LS: 9101)."""
 
@@ -31,11 +33,13 @@ def worker(
     from country_api.worker_app import create_worker_app
 
     settings = load_settings()
+    configure_logging("country_worker", settings.country.code)
     app = create_worker_app(CountryResources.build(settings), only=only or None)
     uvicorn.run(
         app,
         host=host,
         port=port or int(settings.country.api.port) + WORKER_PORT_OFFSET,
         log_level="info",
+        log_config=None,
         access_log=False,
     )

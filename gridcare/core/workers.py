@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Generic, Protocol, TypeVar
 
+from gridcare.core.observability import mark_worker_pass
+
 log = logging.getLogger(__name__)
 R = TypeVar("R")
 
@@ -49,6 +51,7 @@ class Periodic:
             try:
                 await asyncio.to_thread(self.task)
                 self.passes += 1
+                mark_worker_pass(self.name)
             except Exception:  # the next pass tries again
                 log.exception("%s failed; trying again in %s s", self.name, self.every_seconds)
             with contextlib.suppress(TimeoutError):
