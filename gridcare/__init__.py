@@ -1,1 +1,2 @@
-"""GridCare: shared pieces used by every service and by the `gridcare` command line."""
+"""GridCare: the core both services import (`gridcare.core`), and on top of both the `gridcare`
+command line (`gridcare.cli`) and the demo (`gridcare.demo`)."""

@@ -1,4 +1,4 @@
-"""Which account a payment belongs to (DESIGN.md, "Payment rules").
+"""Which account a payment belongs to (docs/architecture.md, "Payment rules").
 
 Account tokens from the remark/motif field first, then from anywhere in the body (the parser
 gives them in that order); the first that exists wins. Else the payer's phone, when it is the

@@ -150,3 +150,12 @@ class Balance(SQLModel):
     kwh: str
     fee_debt: str
     """Configured fees still owed."""
+
+
+class CreditRetryRequest(SQLModel):
+    payment_ids: list[int] | None = Field(default=None, max_length=1000)
+    """These payments' dead credits; every dead credit when omitted."""
+
+
+class CreditRetryAnswer(SQLModel):
+    revived: int

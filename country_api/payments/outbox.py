@@ -5,8 +5,11 @@ so any number of workers (processes, API copies) never push the same row concurr
 marked in the claiming transaction after the push; when a worker dies between push and mark,
 the lock goes with its connection, the row is still `pending`, and the next push of the same
 `external_id` (our payment id) is answered "already applied" by the platform: credited once.
-Failures are retried with exponential backoff and jitter; after `max_attempts` the row is `dead`
-until `gridcare payments retry-credits` revives it.
+Failures are retried with exponential backoff and jitter, capped at `max_seconds`, for at least
+`give_up_after_seconds` (a day: rural sites lose their platform link for hours) before the row
+is `dead`; a platform answer that retrying cannot fix makes it dead at once. A credit whose
+site has no platform configured stays `pending` however long that lasts. Finance revives dead
+credits from the portal (`POST /api/payments/outbox/retry`) or `gridcare payments retry-credits`.
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
-from country_api.plugins.meters.protocol import Credit, CreditResult, MeterPlatform, PlatformError
+from country_api.plugins.meters.protocol import (
+    Credit,
+    CreditResult,
+    MeterPlatform,
+    PlatformError,
+    PlatformNotConfigured,
+)
 from gridcare.core.observability import mark_worker_pass
 
 log = logging.getLogger(__name__)
@@ -52,18 +61,29 @@ MARK_DONE = text(
 MARK_FAILED = text(
     """
     UPDATE credit_outbox SET attempts = attempts + 1, updated_at = now(), last_error = :error,
-        status = CASE WHEN :dead THEN 'dead' ELSE 'pending' END,
+        status = CASE
+            WHEN :final THEN 'dead'
+            WHEN :keep THEN 'pending'
+            WHEN :attempt_cap THEN 'dead'
+            WHEN created_at <= now() - make_interval(secs => :give_up) THEN 'dead'
+            ELSE 'pending' END,
         next_attempt_at = now() + make_interval(secs => :delay)
     WHERE id = :id
+    RETURNING status
     """
 )
+"""`final`: retrying cannot help; `keep`: never give up (no platform configured yet);
+`attempt_cap`: the policy's optional attempt limit is reached; else dead once old enough."""
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    max_attempts: int = 8
     base_seconds: float = 2.0
     max_seconds: float = 900.0
+    give_up_after_seconds: float = 24 * 3600.0
+    """A credit is retried at least this long (from its payment) before it is dead."""
+    max_attempts: int | None = None
+    """An optional cap on attempts besides the age (tests, benchmarks)."""
 
     def delay(self, attempts: int, rng: random.Random) -> float:
         """Seconds before attempt `attempts + 1`: doubling from `base_seconds`, ±50% jitter."""
@@ -104,6 +124,8 @@ class _Pushed:
     error: str | None = None
     retryable: bool = True
     retry_after: float | None = None
+    keep: bool = False
+    """The site's platform is not configured: keep the credit pending, never dead."""
 
 
 class CreditWorker:
@@ -207,6 +229,8 @@ class CreditWorker:
         try:
             platform = await self._platform(row.site_code)
             result = await asyncio.wait_for(platform.push_credit(row.credit), self.push_timeout)
+        except PlatformNotConfigured as error:
+            return _Pushed(error=str(error), keep=True, retry_after=self.policy.max_seconds)
         except PlatformError as error:
             retry_after: Any = getattr(error, "retry_after", None)
             return _Pushed(error=str(error), retryable=error.retryable, retry_after=retry_after)
@@ -229,14 +253,23 @@ class CreditWorker:
                     report.applied += 1
                 continue
             attempts = row.attempts + 1
-            dead = not outcome.retryable or attempts >= self.policy.max_attempts
+            cap = self.policy.max_attempts
             delay = self.policy.delay(attempts, self.rng)
             if outcome.retry_after is not None:
                 delay = max(delay, float(outcome.retry_after))
-            connection.execute(
+            status = connection.execute(
                 MARK_FAILED,
-                {"id": row.id, "error": (outcome.error or "")[:1000], "dead": dead, "delay": delay},
-            )
+                {
+                    "id": row.id,
+                    "error": (outcome.error or "")[:1000],
+                    "final": not outcome.retryable,
+                    "keep": outcome.keep,
+                    "attempt_cap": cap is not None and attempts >= cap,
+                    "give_up": self.policy.give_up_after_seconds,
+                    "delay": delay,
+                },
+            ).scalar_one()
+            dead = status == "dead"
             if dead:
                 report.dead += 1
                 log.warning("credit for payment %s is dead: %s", row.payment_id, outcome.error)
@@ -247,17 +280,22 @@ class CreditWorker:
         return report
 
 
-def revive_dead(connection: Connection, *, payment_ids: list[int] | None = None) -> int:
-    """Dead rows back to `pending`, due now, with their attempts reset; the count revived."""
+def revive_dead(
+    connection: Connection, *, payment_ids: list[int] | None = None
+) -> list[tuple[int, str | None]]:
+    """Dead rows back to `pending`, due now, attempts reset and their day of retries started
+    again; `(payment id, last error)` of each row revived."""
     condition = "status = 'dead'"
     params: dict[str, Any] = {}
     if payment_ids:
         condition += " AND payment_id = ANY(:ids)"
         params["ids"] = payment_ids
-    revive = "UPDATE credit_outbox SET status = 'pending', attempts = 0, next_attempt_at = now()"
-    statement = f"{revive}, updated_at = now() WHERE {condition}"
-    result = connection.execute(text(statement), params)
-    return int(result.rowcount)
+    revive = (
+        "UPDATE credit_outbox SET status = 'pending', attempts = 0, next_attempt_at = now(),"
+        " created_at = now(), updated_at = now()"
+    )
+    statement = f"{revive} WHERE {condition} RETURNING payment_id, last_error"
+    return [(int(row[0]), row[1]) for row in connection.execute(text(statement), params)]
 
 
 def outbox_counts(connection: Connection) -> dict[str, int]:

@@ -1,6 +1,6 @@
 """Receipt SMS in the country's language(s), amounts formatted by babel in each locale.
 
-Wording adapted from the operator's own receipts (`../shared/data/sms/*.json`, outbound
+Wording adapted from the operator's own receipts (`data/sms/*.json`, outbound
 templates). The balance is not in the text: it depends on consumption, known to metering.
 """
 

@@ -12,6 +12,8 @@ from country_api.payments.backlog import Backlog, outbox_backlog
 from country_api.payments.flows import ingest_webhook
 from country_api.payments.models import (
     Balance,
+    CreditRetryAnswer,
+    CreditRetryRequest,
     ManualPayment,
     PaymentPage,
     PaymentPublic,
@@ -77,6 +79,17 @@ def post_payment(
 def get_outbox_backlog(session: SessionDep, staff: Reader) -> Backlog:
     """Meter credits waiting or dead in the outbox, and the oldest wait (the alarm's metric)."""
     return outbox_backlog(session=session)
+
+
+@router.post("/api/payments/outbox/retry")
+def retry_credits(
+    session: SessionDep, staff: PaymentWriter, data: CreditRetryRequest
+) -> CreditRetryAnswer:
+    """Dead meter credits queued again for the worker (each revival audited)."""
+    revived = service.retry_dead_credits(
+        session=session, actor=staff.username, payment_ids=data.payment_ids
+    )
+    return CreditRetryAnswer(revived=revived)
 
 
 @router.get("/api/payments/{payment_id}")

@@ -23,6 +23,7 @@ from country_api.payments.models import (
     PaymentPage,
     PaymentPublic,
 )
+from country_api.payments.outbox import revive_dead
 from gridcare.core.countries import CountryConfig
 from gridcare.core.errors import Conflict, InvalidInput, NotFound
 from gridcare.core.money import major_string, to_minor
@@ -173,3 +174,21 @@ def record_reversal(*, session: Session, payment_id: int, reason: str, actor: st
     )
     assert reversal.id is not None
     return get_payment(session=session, payment_id=reversal.id)
+
+
+def retry_dead_credits(
+    *, session: Session, actor: str, payment_ids: list[int] | None = None
+) -> int:
+    """Dead meter credits (all, or these payments') queued again, one audit row each."""
+    revived = revive_dead(session.connection(), payment_ids=payment_ids)
+    for payment_id, last_error in revived:
+        record_mutation(
+            session=session,
+            actor=actor,
+            action="update",
+            table="credit_outbox",
+            record_id=payment_id,
+            old={"status": "dead", "last_error": last_error},
+            new={"status": "pending"},
+        )
+    return len(revived)

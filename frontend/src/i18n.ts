@@ -77,6 +77,11 @@ const en = {
   paymentsToday: "Payments today",
   creditBacklog: "Meter credit waiting",
   creditBacklogDead: "given up, to retry",
+  retryDeadCredits: "Retry given-up credits",
+  retryDeadConfirm: (count: number) =>
+    `Queue ${count} given-up meter credit(s) again? The worker pushes them within a minute.`,
+  retryDeadDone: (count: number) => `${count} credit(s) queued again.`,
+  confirm: "Confirm",
   livePayments: "Incoming payments",
   liveHint: "Refreshes every 5 seconds",
   smsInbox: "SMS inbox",
@@ -224,6 +229,11 @@ const fr: Strings = {
   paymentsToday: "Paiements aujourd'hui",
   creditBacklog: "Crédits compteur en attente",
   creditBacklogDead: "abandonnés, à relancer",
+  retryDeadCredits: "Relancer les crédits abandonnés",
+  retryDeadConfirm: (count: number) =>
+    `Remettre en file ${count} crédit(s) compteur abandonné(s) ? Le worker les envoie dans la minute.`,
+  retryDeadDone: (count: number) => `${count} crédit(s) remis en file.`,
+  confirm: "Confirmer",
   livePayments: "Paiements entrants",
   liveHint: "Actualisé toutes les 5 secondes",
   smsInbox: "Boîte SMS",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 import os
 
 import typer
@@ -49,15 +50,17 @@ def retry_credits(
     """Revive dead credits, then push everything due now to the sites' meter platforms."""
     _country_env(country)
     from country_api.config import load_settings
-    from country_api.payments.outbox import CreditWorker, revive_dead
+    from country_api.payments.outbox import CreditWorker
+    from country_api.payments.service import retry_dead_credits
     from country_api.plugins.meters.factory import platforms_from_env
-    from gridcare.core.db import make_engine
+    from gridcare.core.db import make_engine, unit_of_work
 
     settings = load_settings()
     assert settings.database_url is not None
     engine = make_engine(settings.database_url.get_secret_value(), pool_size=2)
-    with engine.begin() as connection:
-        revived = revive_dead(connection, payment_ids=payment or None)
+    with unit_of_work(engine) as session:
+        actor = f"cli:{getpass.getuser()}"
+        revived = retry_dead_credits(session=session, actor=actor, payment_ids=payment or None)
     worker = CreditWorker(engine=engine, platform_for=platforms_from_env(settings.country))
 
     async def _drain() -> None:

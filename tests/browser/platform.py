@@ -69,6 +69,7 @@ class Platform:
     ls_customer_name: str
     bn_account: str
     """A Benin account to allocate an unmatched SMS to."""
+    ls_database_url: str
 
 
 def listening_socket() -> socket.socket:
@@ -241,7 +242,11 @@ def running_platform(databases: DatabaseFactory) -> Iterator[Platform]:
             app = create_country_app(CountryResources.build(settings, engine=engine))
             stack.enter_context(serving(app, sockets[code]))
         yield Platform(
-            url=gateway_url, ls_account=account, ls_customer_name=name, bn_account=bn_account
+            url=gateway_url,
+            ls_account=account,
+            ls_customer_name=name,
+            bn_account=bn_account,
+            ls_database_url=database_urls["ls"],
         )
     for engine in [gateway_engine, *engines.values()]:
         engine.dispose()

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -179,3 +180,23 @@ def test_global_view_with_one_country_down(page: Page, shot: Shot) -> None:
     expect(page.get_by_test_id("global-bn")).to_contain_text("no rate")
     expect(page.locator("table.fx-rates tbody tr").first).to_contain_text("LSL")
     shot(page, "global")
+
+
+def test_finance_queues_given_up_credits_again_from_the_dashboard(
+    page: Page, platform: Platform, shot: Shot
+) -> None:
+    with psycopg.connect(platform.ls_database_url, autocommit=True) as connection:
+        connection.execute(
+            "UPDATE credit_outbox SET status = 'dead', last_error = 'koios: HTTP 500'"
+            " WHERE id = (SELECT min(id) FROM credit_outbox)"
+        )
+    log_in(page, "LS")
+    retry = page.get_by_test_id("retry-dead")
+    retry.get_by_role("button", name="Retry given-up credits").click()
+    expect(page.get_by_role("alertdialog")).to_contain_text("Queue 1 given-up meter credit(s)")
+    shot(page, "dashboard-retry-dead-confirm")
+    page.get_by_role("alertdialog").get_by_role("button", name="Confirm").click()
+    expect(retry.get_by_role("status")).to_have_text("1 credit(s) queued again.")
+    with psycopg.connect(platform.ls_database_url) as connection:
+        dead = connection.execute("SELECT count(*) FROM credit_outbox WHERE status = 'dead'")
+        assert dead.fetchone() == (0,)

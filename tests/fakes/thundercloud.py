@@ -53,8 +53,16 @@ class FakeThunderCloud(FakeServer):
         self.credits: dict[str, ThunderCloudCredit] = {}
         self.repeats: Counter[str] = Counter()
         self._codes_by_id: dict[str, str] = {}
+        self._ids: dict[str, str] = {}
         for code in self.customers or ():
             self._codes_by_id[customer_uuid(code)] = code
+
+    def recreate_customer(self, code: str) -> None:
+        """The customer deleted and created again on the platform: same code, a new id."""
+        with self.lock:
+            self._codes_by_id = {i: c for i, c in self._codes_by_id.items() if c != code}
+            self._ids[code] = str(uuid.uuid4())
+            self._codes_by_id[self._ids[code]] = code
 
     def add_customer(self, code: str) -> None:
         with self.lock:
@@ -92,7 +100,7 @@ class FakeThunderCloud(FakeServer):
         with self.lock:
             if not code or (self.customers is not None and code not in self.customers):
                 return self.error_reply(404, f"customer {code} not found")
-            self._codes_by_id[customer_uuid(code)] = code
+            self._codes_by_id[self._ids.get(code) or customer_uuid(code)] = code
             return Reply(200, {"customers": [self._customer(code)]})
 
     def _customer(self, code: str) -> dict[str, object]:
@@ -102,7 +110,7 @@ class FakeThunderCloud(FakeServer):
                 Decimal(0),
             )
         return {
-            "id": customer_uuid(code),
+            "id": self._ids.get(code) or customer_uuid(code),
             "code": code,
             "credit_balance": float(credit),
             "debt_balance": 0,

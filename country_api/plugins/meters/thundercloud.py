@@ -31,6 +31,9 @@ from gridcare.core.money import major_string
 DUPLICATE_EXTERNAL_ID = re.compile(
     r"external[ _]?id.*\b(already|exists|taken|duplicate|unique)", re.IGNORECASE
 )
+UNKNOWN_CUSTOMER = re.compile(
+    r"customer\b.*\b(not found|unknown|does not exist)|(unknown|no such) customer", re.IGNORECASE
+)
 CREDIT_SOURCE = "cash"
 """ThunderCloud's transaction source for money received outside the meter (mobile money)."""
 
@@ -78,8 +81,19 @@ class ThunderCloudPlatform:
         await self._http.aclose()
 
     async def push_credit(self, credit: Credit) -> CreditResult:
+        """Credit the customer; when ThunderCloud no longer knows the cached customer id (the
+        customer was re-created), look the id up again once before giving an answer."""
         check_positive(credit.amount_minor, self.name)
-        customer_id = await self.customer_id(credit.customer_code)
+        try:
+            return await self._push(credit, await self.customer_id(credit.customer_code))
+        except _UnknownCustomerId:
+            self._customer_ids.pop(credit.customer_code, None)
+        try:
+            return await self._push(credit, await self.customer_id(credit.customer_code))
+        except _UnknownCustomerId as error:
+            raise PlatformError(f"{self.name}: {error}", retryable=True) from None
+
+    async def _push(self, credit: Credit, customer_id: str) -> CreditResult:
         response = await self._http.request(
             "POST",
             "/api/v0/transaction/",
@@ -94,6 +108,8 @@ class ThunderCloudPlatform:
         error = _error_text(body)
         if error and DUPLICATE_EXTERNAL_ID.search(error):
             return CreditResult(status="already_applied")
+        if error and UNKNOWN_CUSTOMER.search(error):
+            raise _UnknownCustomerId(f"customer id {customer_id} refused: {error}")
         if not response.is_success:
             raise status_error(self.name, response, error)
         if error:
@@ -116,7 +132,8 @@ class ThunderCloudPlatform:
         if response.status_code == httpx.codes.NOT_FOUND or (
             response.is_success and isinstance(customers, list) and not customers
         ):
-            raise PlatformError(f"{self.name}: no customer with code {code}", retryable=False)
+            # Retryable: the customer may be created on the platform later (commissioning).
+            raise PlatformError(f"{self.name}: no customer with code {code}", retryable=True)
         if not response.is_success:
             raise status_error(self.name, response, _error_text(body))
         if not isinstance(customers, list) or not isinstance(customers[0], dict):
@@ -126,6 +143,10 @@ class ThunderCloudPlatform:
             raise PlatformError(f"{self.name}: customer {code} has no id in the lookup answer")
         self._customer_ids[code] = str(match["id"])
         return self._customer_ids[code]
+
+
+class _UnknownCustomerId(Exception):
+    """ThunderCloud refused a transaction because it does not know the customer id we sent."""
 
 
 def _error_text(body: Any) -> str:

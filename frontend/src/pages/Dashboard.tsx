@@ -9,6 +9,7 @@ import type {
 } from "../api/types";
 import { useSession } from "../auth/session";
 import { ErrorNote } from "../components/Notes";
+import { RetryDeadCredits } from "../components/RetryDeadCredits";
 import { useLoad } from "../components/useLoad";
 import { addMonths, formatMoney, formatNumber, monthOf, startOfDayIn } from "../format";
 
@@ -24,7 +25,7 @@ interface Figures {
 export function Dashboard() {
   const { config, t, path } = useSession();
   const zone = config?.timezone ?? "UTC";
-  const { data, error } = useLoad(async (): Promise<Figures> => {
+  const { data, error, reload } = useLoad(async (): Promise<Figures> => {
     const now = new Date();
     const month = monthOf(now, zone);
     const range = { from: addMonths(month, -1), to: month, granularity: "month" };
@@ -68,6 +69,7 @@ export function Dashboard() {
         <Tile label={t.sites} value={String(config.sites.length)} />
         <Tile label={t.tariff} value={config.default_tariff_per_kwh ? `${money(config.default_tariff_per_kwh)}/kWh` : "—"} />
       </div>
+      {data && <RetryDeadCredits dead={data.backlog.dead} onDone={() => void reload()} />}
     </section>
   );
 }

@@ -11,7 +11,12 @@ from sqlalchemy import Engine
 from country_api.payments.outbox import CreditWorker, RetryPolicy, revive_dead
 from country_api.plugins.meters.factory import platforms_from_env
 from country_api.plugins.meters.koios import KoiosPlatform
-from country_api.plugins.meters.protocol import Credit, CreditResult, MeterPlatform
+from country_api.plugins.meters.protocol import (
+    Credit,
+    CreditResult,
+    MeterPlatform,
+    PlatformNotConfigured,
+)
 from federation_gateway.tokens import TokenIssuer
 from gridcare.core.db import make_engine
 from tests.country_api.payments.factories import (
@@ -101,6 +106,44 @@ async def test_an_outage_is_retried_with_backoff_then_credited(
     assert list(koios.credits) == [str(payment_id)]
 
 
+async def test_an_outage_of_hours_keeps_the_credit_pending_for_a_day(
+    ls_pay: httpx.AsyncClient, ls_db: str, engine: Engine, koios: FakeKoios
+) -> None:
+    add_account(ls_db, "0252SHG")
+    [payment_id] = await pay(ls_pay, "LONGOUT1")
+    patient = worker(engine, koios, policy=RetryPolicy(base_seconds=0.0))  # the default day
+    due = "UPDATE credit_outbox SET next_attempt_at = now() RETURNING id"
+    aged = "UPDATE credit_outbox SET created_at = now() - interval '{}' RETURNING id"
+    with koios.down():
+        for _ in range(30):  # many more attempts than the old cap of 8
+            assert (await patient.drain_once()).retried == 1
+            rows(ls_db, due)
+        rows(ls_db, aged.format("23 hours"))
+        assert (await patient.drain_once()).retried == 1
+        rows(ls_db, due)
+        rows(ls_db, aged.format("25 hours"))
+        assert (await patient.drain_once()).dead == 1
+    assert outbox(ls_db) == [(payment_id, "dead", 32)]
+
+
+async def test_a_site_without_a_configured_platform_keeps_its_credit_pending(
+    ls_pay: httpx.AsyncClient, ls_db: str, engine: Engine
+) -> None:
+    add_account(ls_db, "0252SHG")
+    [payment_id] = await pay(ls_pay, "NOCONF01")
+    rows(ls_db, "UPDATE credit_outbox SET created_at = now() - interval '3 days' RETURNING id")
+
+    def unconfigured(site: str) -> MeterPlatform:
+        raise PlatformNotConfigured("GRIDCARE_KOIOS_URL is not set")
+
+    waiting = CreditWorker(engine=engine, platform_for=unconfigured, policy=NO_WAIT)
+    for _ in range(5):
+        report = await waiting.drain_once()
+        assert report.retried == 1 and "GRIDCARE_KOIOS_URL" in report.errors[0]
+        rows(ls_db, "UPDATE credit_outbox SET next_attempt_at = now() RETURNING id")
+    assert outbox(ls_db) == [(payment_id, "pending", 5)]
+
+
 def test_backoff_doubles_with_jitter_and_is_capped() -> None:
     policy = RetryPolicy(base_seconds=2, max_seconds=100)
     rng = random.Random(1)
@@ -156,7 +199,7 @@ async def test_dead_letters_after_n_attempts_and_revive(
     assert listed["items"][0]["credit_status"] == "dead"
     koios.heal()
     with engine.begin() as connection:
-        assert revive_dead(connection) == 1
+        assert [payment for payment, _ in revive_dead(connection)] == [payment_id]
     assert (await worker(engine, koios).drain()).applied == 1
     assert outbox(ls_db) == [(payment_id, "done", 1)]
 
@@ -258,3 +301,28 @@ async def test_each_site_is_credited_on_its_own_platform_from_the_environment(
         ("koios", "done"),
         ("thundercloud", "done"),
     ]
+
+
+async def test_finance_queues_dead_credits_again_through_the_api_with_an_audit_row(
+    ls_pay: httpx.AsyncClient, ls_db: str, engine: Engine, koios: FakeKoios, auth: Auth
+) -> None:
+    add_account(ls_db, "0252SHG")
+    [payment_id] = await pay(ls_pay, "REVIVE01")
+    with koios.down():
+        await worker(engine, koios, policy=RetryPolicy(max_attempts=1)).drain_once()
+    assert outbox(ls_db) == [(payment_id, "dead", 1)]
+    body = {"payment_ids": [payment_id]}
+
+    refused = await ls_pay.post(
+        "/api/payments/outbox/retry", json=body, headers=auth(role="customer_care")
+    )
+    assert refused.status_code == 403
+    answer = await ls_pay.post("/api/payments/outbox/retry", json=body, headers=auth("finance"))
+    assert answer.status_code == 200 and answer.json() == {"revived": 1}
+    again = await ls_pay.post("/api/payments/outbox/retry", json={}, headers=auth("finance"))
+    assert again.json() == {"revived": 0}  # nothing dead any more
+
+    assert outbox(ls_db) == [(payment_id, "pending", 0)]
+    assert (await worker(engine, koios).drain()).applied == 1
+    audit = rows(ls_db, "SELECT actor, table_name, record_id, new_values FROM mutations")
+    assert audit[-1][:3] == ("tester", "credit_outbox", str(payment_id))

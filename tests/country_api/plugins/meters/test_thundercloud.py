@@ -44,15 +44,31 @@ async def test_a_repeat_is_already_applied_and_the_lookup_is_cached(
     assert len(thundercloud.requests_to("/api/v0/customer/")) == 1
 
 
-async def test_unknown_customer_is_final_and_posts_nothing(
+async def test_an_unknown_customer_is_retried_until_the_platform_knows_it(
     thundercloud: FakeThunderCloud, thundercloud_platform: ThunderCloudPlatform
 ) -> None:
     with pytest.raises(PlatformError) as raised:
         await thundercloud_platform.push_credit(credit("77", customer_code="9999MAK"))
-
-    assert not raised.value.retryable
+    assert raised.value.retryable  # the customer may be created on ThunderCloud later
     assert "no customer with code 9999MAK" in str(raised.value)
     assert thundercloud.credit_requests() == []
+
+    thundercloud.add_customer("9999MAK")
+    result = await thundercloud_platform.push_credit(credit("77", customer_code="9999MAK"))
+    assert result.status == "applied"
+
+
+async def test_a_stale_cached_customer_id_is_looked_up_again(
+    thundercloud: FakeThunderCloud, thundercloud_platform: ThunderCloudPlatform
+) -> None:
+    await thundercloud_platform.push_credit(credit("77", customer_code="0045MAK"))
+    thundercloud.recreate_customer("0045MAK")  # same code, a new id on the platform
+
+    result = await thundercloud_platform.push_credit(credit("78", customer_code="0045MAK"))
+
+    assert result.status == "applied"
+    assert thundercloud.credits["78"].customer_id != customer_uuid("0045MAK")
+    assert len(thundercloud.requests_to("/api/v0/customer/")) == 2
 
 
 async def test_lost_answer_then_retry_credits_exactly_once(
