@@ -16,7 +16,7 @@ from joserfc.errors import JoseError
 
 from country_api.deps import ResourcesDep
 from country_api.jwks import JwksCache
-from gridcare.core.errors import Forbidden, Unauthorized
+from gridcare.core.errors import Forbidden, Unauthorized, Unavailable
 from gridcare.core.roles import Permission, Role, allows
 from gridcare.core.tokens import decode_staff_token
 
@@ -50,6 +50,8 @@ async def current_staff(request: Request, resources: ResourcesDep) -> Staff:
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("missing bearer token: log in through the gateway")
     settings = resources.settings
+    if resources.jwks is None:
+        raise Unavailable("this process verifies no staff tokens (a worker)")
     return await verify_token(
         token.strip(),
         keys=resources.jwks,

@@ -26,6 +26,7 @@ from gridcare.core.countries import (
 from gridcare.core.paths import CONFIG_DIR
 
 COUNTRY_FIELDS = frozenset(CountryConfig.model_fields)
+DEMO_JWKS_URL = "http://127.0.0.1:8000/.well-known/jwks.json"
 
 
 class _CountryFileSource(PydanticBaseSettingsSource):
@@ -65,7 +66,11 @@ class Settings(BaseSettings):
 
     # Deployment values and secrets: environment only.
     database_url: SecretStr | None = None
-    jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    jwks_url: str | None = None
+    """The gateway's key set. Required outside the demo: a country API never falls back to
+    trusting plain-HTTP keys on a local port unless `demo` says so."""
+    demo: bool = False
+    """Demo mode (`gridcare demo`): /docs open, the loopback gateway's keys by default."""
     token_issuer: str = "gridcare-gateway"  # noqa: S105  (a name, not a secret)
     sms_gateway_keys: SecretStr | None = None
     iot_key: SecretStr | None = None
@@ -98,6 +103,20 @@ class Settings(BaseSettings):
     def _country_is_consistent(self) -> Settings:
         self.country  # noqa: B018  validates the merged country values once, at start-up
         return self
+
+    @property
+    def jwks_endpoint(self) -> str:
+        """Where the API fetches the gateway's keys; `ConfigError` when none is set outside the
+        demo (checked when the API starts; commands and workers verify no tokens)."""
+        if self.jwks_url is not None:
+            return self.jwks_url
+        if self.demo:
+            return DEMO_JWKS_URL
+        raise ConfigError(
+            "GRIDCARE_JWKS_URL is not set: name the gateway's key set"
+            " (https://<gateway>/.well-known/jwks.json); only the demo may default to the"
+            " local gateway"
+        )
 
     @cached_property
     def country(self) -> CountryConfig:

@@ -13,12 +13,14 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from country_api.auth import current_staff
 from country_api.observability import install as install_observability
 from country_api.resources import CountryResources
 from country_api.routers import ROUTERS
 from country_api.startup import prepare_database
 from country_api.workers import worker_pool
 from gridcare.core.errors import install_error_handlers
+from gridcare.core.web import docs_options, install_web_defaults
 
 
 def create_app(
@@ -37,10 +39,14 @@ def create_app(
             yield
 
     app = FastAPI(
-        title=f"GridCare {resources.country.name} API", version="0.1.0", lifespan=lifespan
+        title=f"GridCare {resources.country.name} API",
+        version="0.1.0",
+        lifespan=lifespan,
+        **docs_options(public=resources.settings.demo),
     )
     app.state.resources = resources  # read through country_api/deps.py only
     install_error_handlers(app)
+    install_web_defaults(app, public_docs=resources.settings.demo, staff=current_staff)
     install_observability(app, settings=resources.settings, engine=resources.engine)
     for router in ROUTERS:
         app.include_router(router)

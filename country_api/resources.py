@@ -27,7 +27,8 @@ from gridcare.core.db import make_engine
 class CountryResources:
     settings: Settings
     engine: Engine
-    jwks: JwksCache
+    jwks: JwksCache | None
+    """None in processes that verify no tokens (workers, commands)."""
     parsers: ParserChain
     platform_for: PlatformFor
     """A site code → the meter platform its credits go to."""
@@ -47,6 +48,7 @@ class CountryResources:
         *,
         engine: Engine | None = None,
         jwks_transport: httpx.AsyncBaseTransport | None = None,
+        verifies_tokens: bool = True,
         parsers: ParserChain | None = None,
         platform_for: PlatformFor | None = None,
         clock: Clock = utc_now,
@@ -63,7 +65,11 @@ class CountryResources:
         return cls(
             settings=settings,
             engine=engine,
-            jwks=JwksCache(settings.jwks_url, transport=jwks_transport),
+            jwks=(
+                JwksCache(settings.jwks_endpoint, transport=jwks_transport)
+                if verifies_tokens
+                else None
+            ),
             parsers=parsers or ParserChain(country),
             platform_for=platform_for or platforms_from_env(country),
             clock=clock,

@@ -25,7 +25,7 @@ from gridcare.core.workers import WorkerPool
 def create_worker_app(
     resources: CountryResources | None = None, *, only: list[str] | None = None
 ) -> FastAPI:
-    resources = resources or CountryResources.build()
+    resources = resources or CountryResources.build(verifies_tokens=False)
     pool = worker_pool(resources, only=only)
 
     @asynccontextmanager

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     country_api_urls: Annotated[dict[str, str], NoDecode] = {}
     config_dir: Path = CONFIG_DIR
     frontend_dir: Path = FRONTEND_DIST
+    demo: bool = False
+    """Demo mode (`gridcare demo`): /docs and /openapi.json open to anyone."""
     """The built portal served at `/` (skipped when it holds no index.html)."""
     redis_url: str | None = None
     """Shared state between gateway instances (log-in limits, caches); in-process when unset."""

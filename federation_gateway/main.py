@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from federation_gateway.auth.router import router as auth_router
+from federation_gateway.auth.tokens import bearer_claims
 from federation_gateway.cache import Cache
 from federation_gateway.config import Settings, load_settings
 from federation_gateway.employees.router import router as employees_router
@@ -23,6 +24,7 @@ from federation_gateway.system.router import router as system_router
 from federation_gateway.tokens import TokenIssuer
 from gridcare.core.db import make_engine
 from gridcare.core.errors import install_error_handlers
+from gridcare.core.web import docs_options, install_web_defaults
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +72,15 @@ def create_app(
             yield
             resources.http = None
 
-    app = FastAPI(title="GridCare federation gateway", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="GridCare federation gateway",
+        version="0.1.0",
+        lifespan=lifespan,
+        **docs_options(public=settings.demo),
+    )
     app.state.resources = resources  # read through federation_gateway/deps.py only
     install_error_handlers(app)
+    install_web_defaults(app, public_docs=settings.demo, staff=bearer_claims)
     install_observability(app, settings=settings)  # /metrics (bearer token), request ids
     app.include_router(system_router)
     app.include_router(auth_router)

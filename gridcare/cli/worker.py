@@ -34,7 +34,8 @@ def worker(
 
     settings = load_settings()
     configure_logging("country_worker", settings.country.code)
-    app = create_worker_app(CountryResources.build(settings), only=only or None)
+    resources = CountryResources.build(settings, verifies_tokens=False)
+    app = create_worker_app(resources, only=only or None)
     uvicorn.run(
         app,
         host=host,

@@ -1,8 +1,8 @@
 """`gridcare demo`: database, migrations, demo data, admin, then every service, supervised.
 
 Ctrl-C (SIGINT) or SIGTERM at any point stops every child service, then the embedded
-database, and the demo exits 0. A service that dies while the demo runs is reported and the
-others keep serving (as separate deployments would).
+database, and the demo exits 0. A service that dies while the demo runs is reported, the others
+keep serving (as separate deployments would), and it is started again after a growing delay.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from gridcare.demo.services import (
     Service,
     ServiceSpec,
     check_ports_free,
+    restart_delay,
+    restart_service,
     running_services,
     wait_until_healthy,
 )
@@ -175,6 +177,7 @@ def service_specs(
         env[GATEWAY] = {
             "GRIDCARE_GATEWAY_DATABASE_URL": urls[GATEWAY],
             "GRIDCARE_GATEWAY_SIGNING_KEY": credentials.signing_key_json,
+            "GRIDCARE_DEMO": "true",
             "GRIDCARE_COUNTRY_API_URLS": ",".join(
                 f"{slug}=http://127.0.0.1:{port}" for slug, port in country_ports.items()
             ),
@@ -186,6 +189,7 @@ def service_specs(
                 "GRIDCARE_JWKS_URL": f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
                 "GRIDCARE_SMS_GATEWAY_KEYS": credentials.sms_gateway_keys,
                 "GRIDCARE_IOT_KEY": credentials.iot_key,
+                "GRIDCARE_DEMO": "true",
             }
     gateway = ServiceSpec(
         name=GATEWAY,
@@ -216,20 +220,27 @@ def service_specs(
 
 
 def _supervise(services: list[Service], console: Console) -> int:
-    """Watch the children until a signal stops the demo; report any that dies meanwhile."""
+    """Watch the children until a signal stops the demo; a child that dies is reported and
+    started again after a growing delay, as ECS or systemd would."""
+    relay = _relay_to(console)
     while True:
+        now = time.monotonic()
         for service in services:
-            if not service.alive and not service.exit_reported:
+            if service.alive:
+                continue
+            if not service.exit_reported:
                 service.exit_reported = True
-                others = [s.spec.title for s in services if s.alive]
+                delay = restart_delay(service.restarts)
+                service.restart_at = now + delay
                 console.print(
                     f"[red]✗ the {service.spec.title} ({service.spec.url}) stopped"
-                    f" (exit code {service.process.returncode})[/];"
-                    f" still serving: {', '.join(others) or 'nothing'}"
+                    f" (exit code {service.process.returncode})[/]; restarting it in {delay:g} s"
                 )
-        if not any(service.alive for service in services):
-            console.print("[red]Every service has stopped; shutting the demo down.[/]")
-            return 1
+            elif service.restart_at is not None and now >= service.restart_at:
+                restart_service(service, relay)
+                console.print(
+                    f"[yellow]↻ the {service.spec.title} restarted (restart {service.restarts})[/]"
+                )
         time.sleep(0.5)
 
 

@@ -49,6 +49,10 @@ class Service:
     process: subprocess.Popen[str]
     exit_reported: bool = False
     output_thread: threading.Thread | None = field(default=None, repr=False)
+    restarts: int = 0
+    """How often the supervisor has started it again after it died."""
+    restart_at: float | None = None
+    """When (monotonic) the supervisor starts it again; None while it runs."""
 
     @property
     def alive(self) -> bool:
@@ -96,33 +100,53 @@ def _parent_death_signal() -> Callable[[], None] | None:
     return arm
 
 
+def _spawn(spec: ServiceSpec) -> subprocess.Popen[str]:
+    env = {**os.environ, **spec.env, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [*gridcare_command(), *spec.args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+        start_new_session=True,
+        preexec_fn=_parent_death_signal(),  # only a prctl call, prepared before forking
+    )
+
+
+def _follow(service: Service, on_output: Callable[[ServiceSpec, str], None]) -> None:
+    service.output_thread = threading.Thread(target=_relay, args=(service, on_output), daemon=True)
+    service.output_thread.start()
+
+
 def start_services(
     specs: list[ServiceSpec],
     on_output: Callable[[ServiceSpec, str], None],
     services: list[Service],
 ) -> None:
     """Start each service, appending it to `services` at once (so an interrupt can stop it)."""
-    command = gridcare_command()
-    arm = _parent_death_signal()
     for spec in specs:
-        env = {**os.environ, **spec.env, "PYTHONUNBUFFERED": "1"}
-        process = subprocess.Popen(
-            [*command, *spec.args],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            bufsize=1,
-            start_new_session=True,
-            preexec_fn=arm,  # only a prctl call, prepared before forking
-        )
-        services.append(Service(spec, process))
+        services.append(Service(spec, _spawn(spec)))
     for service in services:  # reader threads only once every child is forked
-        service.output_thread = threading.Thread(
-            target=_relay, args=(service, on_output), daemon=True
-        )
-        service.output_thread.start()
+        _follow(service, on_output)
+
+
+def restart_delay(restarts: int) -> float:
+    """Seconds before restarting a service that died for the `restarts + 1`-th time: 1, 2, 4 …
+    up to 30, as an orchestrator's backoff would."""
+    return float(min(30, 2**restarts))
+
+
+def restart_service(service: Service, on_output: Callable[[ServiceSpec, str], None]) -> None:
+    """Start the service's command again in place of the process that died."""
+    if service.output_thread is not None:
+        service.output_thread.join(timeout=1.0)
+    service.process = _spawn(service.spec)
+    service.restarts += 1
+    service.restart_at = None
+    service.exit_reported = False
+    _follow(service, on_output)
 
 
 def _relay(service: Service, on_output: Callable[[ServiceSpec, str], None]) -> None:

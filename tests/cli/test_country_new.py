@@ -64,6 +64,7 @@ def serving_country(slug: str, config_dir: Path, database_url: str) -> Iterator[
         **os.environ,
         "GRIDCARE_CONFIG_DIR": str(config_dir),
         "GRIDCARE_DATABASE_URL": database_url,
+        "GRIDCARE_JWKS_URL": "http://127.0.0.1:9/.well-known/jwks.json",  # read per request
     }
     command = [str(GRIDCARE), "serve", "country", "--country", slug, "--port", str(port)]
     process = subprocess.Popen(

@@ -73,9 +73,9 @@ async def test_metrics_answer_prometheus_text_with_the_latency_of_each_route(
 
 
 async def test_metrics_and_health_stay_out_of_the_openapi_document(
-    ls_client: httpx.AsyncClient,
+    ls_client: httpx.AsyncClient, auth: Callable[..., dict[str, str]]
 ) -> None:
-    paths = (await ls_client.get("/openapi.json")).json()["paths"]
+    paths = (await ls_client.get("/openapi.json", headers=auth("viewer"))).json()["paths"]
     assert "/metrics" not in paths
     assert "/health" not in paths
     assert "/api/config" in paths

@@ -115,7 +115,11 @@ def free_port() -> int:
 @pytest.mark.slow
 def test_gridcare_worker_runs_as_its_own_process_and_stops_on_sigterm(ls_db: str) -> None:
     port = free_port()
-    env = {**os.environ, "GRIDCARE_DATABASE_URL": ls_db, "GRIDCARE_IOT_KEY": "k"}
+    env = {
+        **os.environ,
+        "GRIDCARE_DATABASE_URL": ls_db,
+        "GRIDCARE_JWKS_URL": "http://127.0.0.1:9/.well-known/jwks.json",  # never fetched here
+    }
     gridcare = Path(sys.executable).parent / "gridcare"
     process = subprocess.Popen(
         [str(gridcare), "worker", "--country", "ls", "--port", str(port)],

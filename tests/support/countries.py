@@ -30,7 +30,12 @@ def country_env(code: str) -> Iterator[None]:
             os.environ["GRIDCARE_COUNTRY"] = previous
 
 
+TEST_JWKS_URL = "http://gateway.test/.well-known/jwks.json"
+"""Never fetched over the network: tests hand the apps `jwks_transport(issuer)`."""
+
+
 def country_settings(code: str, database_url: str, **overrides: Any) -> Settings:
+    overrides.setdefault("jwks_url", TEST_JWKS_URL)
     with country_env(code):
         return Settings(database_url=database_url, **overrides)
 

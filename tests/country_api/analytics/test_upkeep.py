@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from federation_gateway.tokens import TokenIssuer
 from gridcare.cli import app as cli
 from tests.country_api.analytics.factories import add_account, pay, utc
-from tests.support.countries import country_app, running
+from tests.support.countries import bearer, country_app, running
 
 
 async def test_the_workers_drain_the_queue_in_the_background(
@@ -29,7 +29,7 @@ async def test_the_workers_drain_the_queue_in_the_background(
                 ).scalar()
             if revenue is not None:
                 break
-        schema = (await client.get("/openapi.json")).json()
+        schema = (await client.get("/openapi.json", headers=bearer(issuer))).json()
     assert revenue == 4_200
     arpu = schema["paths"]["/api/om-report/arpu"]["get"]["responses"]["200"]
     assert arpu["content"]["application/json"]["schema"]["$ref"].endswith("/ArpuReport")
