@@ -8,6 +8,7 @@ from country_api.customers.router import router as customers
 from country_api.exports.router import router as exports
 from country_api.metering.router import router as metering
 from country_api.meters.router import router as meters
+from country_api.onboarding.router import router as onboarding
 from country_api.payments.router import router as payments
 from country_api.sites.router import router as sites
 from country_api.sms.router import router as sms
@@ -19,6 +20,7 @@ ROUTERS: list[APIRouter] = [
     sites,
     customers,
     meters,
+    onboarding,
     metering,
     audit,
     payments,

@@ -7,6 +7,7 @@ them inside the API (the demo); the API alone runs none. Any number of copies ma
 | worker | does | copies share the work by |
 |---|---|---|
 | credit-outbox | meter credits to each site's platform | `FOR UPDATE SKIP LOCKED` rows |
+| platform-customers | customers on Koios / ThunderCloud at commissioning | `SKIP LOCKED` rows |
 | credit-backlog | the outbox backlog as a JSON metric line | reading only |
 | rollup-refresh | report rollups the triggers queued | a transaction advisory lock |
 | koios-import | SparkMeter Koios readings on a schedule | a session advisory lock |
@@ -22,6 +23,7 @@ from country_api.analytics.refresh import drain_queue
 from country_api.imports.schedule import KoiosImportSchedule, parse_sites
 from country_api.metering.mqtt import TelemetrySubscriber
 from country_api.metering.partitions import ensure_partitions_ahead
+from country_api.onboarding.platform_outbox import PlatformCustomerWorker
 from country_api.payments.backlog import log_backlog
 from country_api.payments.outbox import CreditWorker
 from country_api.resources import CountryResources
@@ -35,6 +37,12 @@ Spec = WorkerSpec[CountryResources]
 
 def _credit_outbox(resources: CountryResources) -> Worker:
     return CreditWorker(
+        engine=resources.engine, platform_for=resources.platform_for, policy=resources.credit_retry
+    )
+
+
+def _platform_customers(resources: CountryResources) -> Worker:
+    return PlatformCustomerWorker(
         engine=resources.engine, platform_for=resources.platform_for, policy=resources.credit_retry
     )
 
@@ -106,6 +114,12 @@ WORKERS: tuple[Spec, ...] = (
         "meter credits to the platforms, retried with backoff",
         enabled=lambda r: r.country.features.meter_credit,
         build=_credit_outbox,
+    ),
+    Spec(
+        "platform-customers",
+        "customers created on the meter platforms that keep a customer list",
+        enabled=lambda r: r.country.features.meter_credit,
+        build=_platform_customers,
     ),
     Spec(
         "credit-backlog",

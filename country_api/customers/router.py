@@ -18,8 +18,12 @@ from country_api.customers.schemas import (
     CustomerSummary,
     CustomerUpdate,
 )
-from country_api.deps import SessionDep, SettingsDep
+from country_api.deps import CountryDep, SessionDep, SettingsDep
 from country_api.meters.assignments import open_meters_by_account
+from country_api.onboarding.commissioning import deactivate
+from country_api.onboarding.schemas import DeactivateRequest, MeterChoice
+from country_api.onboarding.waiting import attach_waiting_payments
+from gridcare.core.errors import InvalidInput
 from gridcare.core.roles import Permission
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
@@ -84,10 +88,19 @@ def list_customers(
 
 @router.post("", status_code=201, response_model=CustomerDetail, responses=ERRORS)
 def create_customer(
-    data: CustomerCreate, session: SessionDep, staff: Writer, country: Country
+    data: CustomerCreate,
+    session: SessionDep,
+    staff: Writer,
+    country: Country,
+    config: CountryDep,
 ) -> CustomerDetail:
+    """Register; unmatched payments whose remark named this new account number attach to it
+    (audited). Ones matching only by phone are offered on the customer's page instead."""
     registration = service.create_customer(
         session=session, actor=staff.username, country=country, data=data
+    )
+    attach_waiting_payments(
+        session=session, country=config, account=registration.account, actor=staff.username
     )
     return customer_detail(session, registration.customer)
 
@@ -117,8 +130,23 @@ def update_customer(
 
 
 @router.post("/{account_number}/deactivate", response_model=CustomerDetail, responses=ERRORS)
-def deactivate_customer(account_number: str, session: SessionDep, staff: Writer) -> CustomerDetail:
-    customer = service.deactivate_customer(
-        session=session, actor=staff.username, account_number=account_number
+def deactivate_customer(
+    account_number: str,
+    session: SessionDep,
+    staff: Writer,
+    body: DeactivateRequest | None = None,
+) -> CustomerDetail:
+    """Close the customer's accounts; `meters` says whether their meters are decommissioned or
+    kept (unassigned) for a new customer. Required when the customer has meters."""
+    customer, account = service.get_customer_by_account(
+        session=session, account_number=account_number
     )
+    if body is None:
+        has_meters = open_meters_by_account(session=session, account_ids=[account.id or 0])
+        if has_meters:
+            raise InvalidInput.for_field(
+                "meters", "the customer has meters: choose 'decommission' or 'keep'"
+            )
+        body = DeactivateRequest(meters=MeterChoice.KEEP)
+    customer = deactivate(session=session, actor=staff.username, account=account, data=body)
     return customer_detail(session, customer)

@@ -7,7 +7,14 @@ from fastapi import APIRouter, Depends, Query
 from country_api.auth import Reader, Staff, require
 from country_api.deps import SessionDep
 from country_api.meters import service
-from country_api.meters.schemas import MeterCreate, MeterPage, MeterPublic, RoleChange
+from country_api.meters.schemas import (
+    Decommission,
+    MeterCreate,
+    MeterPage,
+    MeterPublic,
+    Replacement,
+    RoleChange,
+)
 from gridcare.core.roles import Permission
 
 router = APIRouter(prefix="/api/meters", tags=["meters"])
@@ -27,11 +34,18 @@ def list_meters(
     session: SessionDep,
     staff: Reader,
     account_number: Annotated[str | None, Query(max_length=16)] = None,
+    q: Annotated[str | None, Query(max_length=64)] = None,
+    site: Annotated[str | None, Query(max_length=3)] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MeterPage:
     items, total = service.list_meters(
-        session=session, account_number=account_number, page=page, page_size=page_size
+        session=session,
+        account_number=account_number,
+        page=page,
+        page_size=page_size,
+        q=q,
+        site=site,
     )
     return MeterPage(items=items, total=total)
 
@@ -53,12 +67,41 @@ def change_role(
     meter_id: str, change: RoleChange, session: SessionDep, staff: Writer
 ) -> MeterPublic:
     meter = service.change_role(
-        session=session, actor=staff.username, meter_id=meter_id, role=change.role
+        session=session,
+        actor=staff.username,
+        meter_id=meter_id,
+        role=change.role,
+        replacement_meter_id=change.replacement_meter_id,
+        replacement_platform=change.replacement_platform,
     )
     return service.meter_view(session=session, meter=meter)
 
 
 @router.post("/{meter_id}/decommission", response_model=MeterPublic, responses=ERRORS)
-def decommission_meter(meter_id: str, session: SessionDep, staff: Writer) -> MeterPublic:
-    meter = service.decommission_meter(session=session, actor=staff.username, meter_id=meter_id)
+def decommission_meter(
+    meter_id: str, session: SessionDep, staff: Writer, body: Decommission | None = None
+) -> MeterPublic:
+    body = body or Decommission()
+    meter = service.decommission_meter(
+        session=session,
+        actor=staff.username,
+        meter_id=meter_id,
+        replacement_meter_id=body.replacement_meter_id,
+        replacement_platform=body.replacement_platform,
+    )
     return service.meter_view(session=session, meter=meter)
+
+
+@router.post("/{meter_id}/replace", response_model=MeterPublic, responses=ERRORS)
+def replace_meter(
+    meter_id: str, body: Replacement, session: SessionDep, staff: Writer
+) -> MeterPublic:
+    """The new meter takes the faulty one's role at the same instant; the old one retires."""
+    new = service.replace_meter(
+        session=session,
+        actor=staff.username,
+        meter_id=meter_id,
+        new_meter_id=body.new_meter_id,
+        platform=body.platform,
+    )
+    return service.meter_view(session=session, meter=new)

@@ -27,6 +27,28 @@ class RoleChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: MeterRole
+    replacement_meter_id: MeterId | None = None
+    """Required to demote the only primary of an active account: it becomes the primary."""
+    replacement_platform: MeterPlatform | None = None
+    """The replacement's platform, when it is not registered yet."""
+
+
+class Decommission(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    replacement_meter_id: MeterId | None = None
+    """Required to decommission the only primary of an active account: it takes over."""
+    replacement_platform: MeterPlatform | None = None
+
+
+class Replacement(BaseModel):
+    """A faulty meter replaced: the new one takes its role at the same instant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    new_meter_id: MeterId
+    platform: MeterPlatform | None = None
+    """The new meter's platform; the old one's when omitted."""
 
 
 class MeterPublic(BaseModel):

@@ -3,9 +3,16 @@
 How fee debt is recorded: every configured fee (Lesotho: connection 501, readyboard 499) is
 charged to an account once, at its first payment (a `fee_charges` row per account and fee,
 inserted idempotently). What is owed is the charges minus what `payment_fees` rows have paid
-(reversals add negative rows). A payment of exactly a fee's amount while that fee is owed in
-full pays that fee alone. Any other payment gives at most `fees.debt_share_of_payment` of its
-amount (rounded down to the minor unit) to the fees still owed, in the country file's order.
+(reversals add negative rows). The split, in this order:
+
+1. a payment of exactly a fee's amount while that fee is owed in full pays that fee alone;
+2. a payment of exactly the whole outstanding fee debt (1,000 LSL when 501 + 499 are owed)
+   pays all of it;
+3. while the account is not connected yet (its customer has no `connected_at`: never
+   commissioned), the whole payment goes to the fees still owed, up to the debt;
+4. once connected, at most `fees.debt_share_of_payment` of the amount (rounded down to the
+   minor unit) goes to the fees still owed.
+Fees are paid in the country file's order; what is left buys electricity.
 """
 
 from __future__ import annotations
@@ -97,13 +104,20 @@ def _charges(session: Session, account_id: int) -> list[tuple[str, int]]:
     return [(code, int(amount)) for code, amount in rows]
 
 
-def split_payment(*, country: CountryConfig, owed: dict[str, int], amount_minor: int) -> Split:
+def split_payment(
+    *, country: CountryConfig, owed: dict[str, int], amount_minor: int, connected: bool = True
+) -> Split:
     order = [item.code for item in country.fees.items]
     for item in country.fees.items:
         fee_minor = to_minor(item.amount, country.currency)
         if amount_minor == fee_minor and owed.get(item.code, 0) >= fee_minor:
             return Split(electricity_minor=0, fees=[(item.code, fee_minor)], exact_fee=item.code)
-    budget = int(amount_minor * country.fees.debt_share_of_payment)
+    owing = [(code, owed[code]) for code in order if owed.get(code, 0) > 0]
+    if owing and amount_minor == sum(amount for _, amount in owing):
+        label = " + ".join(code for code, _ in owing)
+        return Split(electricity_minor=0, fees=owing, exact_fee=label)
+    share = country.fees.debt_share_of_payment if connected else 1
+    budget = int(amount_minor * share)
     fees = []
     for code in order:
         take = min(budget, owed.get(code, 0))

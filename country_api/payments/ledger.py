@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from country_api.customers.models import Account
+from country_api.customers.models import Account, Customer
 from country_api.payments.fees import Split, owed_after_charging, split_payment
 from country_api.payments.models import Payment, PaymentFee
 from country_api.tariffs.service import resolve_tariff
@@ -82,8 +82,12 @@ def post_payment(
 ) -> Posted:
     assert account.id is not None
     owed = owed_after_charging(session=session, country=country, account_id=account.id)
-    split = split_payment(country=country, owed=owed, amount_minor=amount_minor)
     customer_id = account.customer_id
+    customer = session.get(Customer, customer_id)
+    connected = customer is not None and customer.connected_at is not None
+    split = split_payment(
+        country=country, owed=owed, amount_minor=amount_minor, connected=connected
+    )
     tariff = resolve_tariff(
         session=session,
         country=country,

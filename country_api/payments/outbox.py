@@ -46,11 +46,15 @@ CLAIM = text(
     JOIN payments p ON p.id = o.payment_id
     JOIN accounts a ON a.id = p.account_id
     WHERE o.status = 'pending' AND o.next_attempt_at <= now()
+      AND NOT EXISTS (
+          SELECT 1 FROM platform_customer_outbox c
+          WHERE c.account_id = p.account_id AND c.status = 'pending')
     ORDER BY o.next_attempt_at, o.id
     LIMIT :limit
     FOR UPDATE OF o SKIP LOCKED
     """
 )
+"""Credits of an account whose platform customer is still being created wait for it."""
 MARK_DONE = text(
     """
     UPDATE credit_outbox SET status = 'done', attempts = attempts + 1, done_at = now(),

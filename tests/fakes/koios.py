@@ -6,7 +6,10 @@
         assert set(koios.credits) == {"123"}        # applied credits by external_id
 
 Credits are applied once per `external_id`; a repeat answers 422 "external_id has already been
-taken" and is counted in `repeats`. With `customers=None` every customer code exists. Readings
+taken" and is counted in `repeats`. With `customers=None` every customer code exists.
+`POST /api/v1/customers` (`code`, `name`, optional `phone_number`, `meter_serial`) creates a
+customer (`created`, 201 `{"data": {"id", "code", …}}`); a repeated code answers 422 "code has
+already been taken". A credit to an unknown customer answers 404 "Customer not found". Readings
 for v2 are loaded with `add_readings` and served sorted by time in cursor pages.
 """
 
@@ -62,6 +65,8 @@ class FakeKoios(FakeServer):
         self._readings: dict[tuple[str, str], list[HistoricalRow]] = {}
         self._cursors: dict[str, tuple[tuple[str, ...], int]] = {}
         self._cursor_ids = itertools.count(1)
+        self.created: dict[str, dict[str, str]] = {}
+        """Customers created through the API, by code."""
 
     def add_customer(self, code: str) -> None:
         with self.lock:
@@ -101,12 +106,29 @@ class FakeKoios(FakeServer):
             with self.lock:
                 found = [self._payment(c) for c in self.credits.values()]
             return Reply(200, {"data": [p for p in found if p["external_id"] == external_id]})
+        if request.path == "/api/v1/customers" and request.method == "POST":
+            return self._create_customer(request.json())
         if request.path == "/api/v1/customers" and request.method == "GET":
             return self._customer(request.query.get("code", [""])[0])
         match = HISTORICAL_PATH.match(request.path)
         if match and request.method == "POST":
             return self._historical(match["org"], request.json())
         return self.error_reply(404, f"no route {request.method} {request.path}")
+
+    def _create_customer(self, body: dict[str, object]) -> Reply:
+        for name in ("code", "name"):
+            if not body.get(name):
+                return self.error_reply(422, f"{name} can't be blank")
+        code = str(body["code"])
+        with self.lock:
+            if code in self.created or (self.customers is not None and code in self.customers):
+                return self.error_reply(422, "code has already been taken")
+            record = {key: str(value) for key, value in body.items() if value is not None}
+            record["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, code))
+            self.created[code] = record
+            if self.customers is not None:
+                self.customers.add(code)
+        return Reply(201, {"data": record})
 
     def _known(self, code: str) -> bool:
         return self.customers is None or code in self.customers

@@ -8,7 +8,10 @@
 `POST /api/v0/transaction/` (form: `customer_id`, `amount`, `source`, `external_id`) →
 `{"status": "success", "transaction_id"}`, applied once per `external_id` (`credits`); a repeat
 answers 400 "external_id … already exists" and is counted in `repeats`. With `customers=None`
-every customer code exists.
+every customer code exists. `POST /api/v0/customer/` (form: `code`, `name`, optional
+`phone_number`, `meter_serial`) creates a customer (`created`) → `{"status": "success",
+"customer": {"id", "code"}}`; a repeated code answers 400 "customer with code … already
+exists".
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ class FakeThunderCloud(FakeServer):
         self.repeats: Counter[str] = Counter()
         self._codes_by_id: dict[str, str] = {}
         self._ids: dict[str, str] = {}
+        self.created: dict[str, dict[str, str]] = {}
+        """Customers created through the API, by code."""
         for code in self.customers or ():
             self._codes_by_id[customer_uuid(code)] = code
 
@@ -92,9 +97,28 @@ class FakeThunderCloud(FakeServer):
             with self.lock:
                 codes = sorted(set(self._codes_by_id.values()))
             return Reply(200, {"customers": [self._customer(code) for code in codes]})
+        if request.method == "POST" and request.path == CUSTOMER_PREFIX:
+            return self._create_customer(request.form())
         if request.method == "POST" and request.path == "/api/v0/transaction/":
             return self._transaction(request.form())
         return self.error_reply(404, f"no route {request.method} {request.path}")
+
+    def _create_customer(self, form: dict[str, str]) -> Reply:
+        for name in ("code", "name"):
+            if not form.get(name):
+                return self.error_reply(400, f"{name} is required")
+        code = form["code"]
+        with self.lock:
+            known = self.customers is not None and code in self.customers
+            if code in self.created or known:
+                return self.error_reply(400, f"customer with code {code} already exists")
+            self.created[code] = dict(form)
+            if self.customers is not None:
+                self.customers.add(code)
+            self._codes_by_id[customer_uuid(code)] = code
+        return Reply(
+            200, {"status": "success", "customer": {"id": customer_uuid(code), "code": code}}
+        )
 
     def _lookup(self, code: str) -> Reply:
         with self.lock:

@@ -5,6 +5,11 @@
 write key). Success is a 2xx answer without `errors[]`; the answer "external_id has already
 been taken" means the credit was applied by an earlier attempt. Historical readings (v2) are in
 `koios_historical.py`.
+
+Customers are created with `POST /api/v1/customers` (`code` = our account number, `name`,
+`phone_number`, `meter_serial`); "code has already been taken" means it exists. This call
+follows the payments call's conventions and the fake in `tests/fakes/koios.py`: SparkMeter's
+public documentation of it could not be consulted.
 """
 
 from __future__ import annotations
@@ -23,10 +28,17 @@ from country_api.plugins.meters._http import (
     reveal,
     status_error,
 )
-from country_api.plugins.meters.protocol import Credit, CreditResult, PlatformError
+from country_api.plugins.meters.protocol import (
+    Credit,
+    CreditResult,
+    CustomerCreated,
+    PlatformCustomerData,
+    PlatformError,
+)
 from gridcare.core.money import major_string
 
 ALREADY_TAKEN = "external_id has already been taken"
+CODE_TAKEN = "code has already been taken"
 
 
 def koios_headers(key: SecretStr | str, secret: SecretStr | str) -> dict[str, str]:
@@ -129,4 +141,26 @@ class KoiosPlatform:
         reference = data.get("id")
         return CreditResult(
             status="applied", platform_reference=str(reference) if reference else None
+        )
+
+    async def create_customer(self, customer: PlatformCustomerData) -> CustomerCreated:
+        payload: dict[str, str] = {"code": customer.code, "name": customer.name}
+        if customer.phone:
+            payload["phone_number"] = customer.phone
+        if customer.meter_serial:
+            payload["meter_serial"] = customer.meter_serial
+        response = await self._http.request("POST", "/api/v1/customers", json=payload)
+        body = json_body(response)
+        errors = koios_error_titles(body)
+        if any(CODE_TAKEN in error.lower() for error in errors):
+            return CustomerCreated(status="exists")
+        message = "; ".join(errors)
+        if not response.is_success:
+            raise status_error(self.name, response, message)
+        if errors:
+            raise PlatformError(f"{self.name}: customer refused: {message}", retryable=False)
+        data = body.get("data") if isinstance(body, dict) else None
+        reference = data.get("id") if isinstance(data, dict) else None
+        return CustomerCreated(
+            status="created", platform_reference=str(reference) if reference else None
         )

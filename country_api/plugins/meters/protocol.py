@@ -1,5 +1,10 @@
 """What a meter platform is: it takes credits (idempotently, by our id) for an account.
 
+Platforms that keep their own customer list (SparkMeter Koios, ThunderCloud) also implement
+`CustomerRegistry`: the customer is created there when the account is commissioned, through
+the durable outbox (`country_api/onboarding/platform_outbox.py`), idempotent on our account
+number (a repeat answers `exists`).
+
 A platform is a class with a `name`, built by `from_env(country_code)` from environment
 secrets, declared under the `gridcare.meter_platforms` entry point group and named per site in
 the country file (`sites[].meter_platform`, default `meters.default_platform`).
@@ -8,7 +13,7 @@ the country file (`sites[].meter_platform`, default `meters.default_platform`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,31 @@ class MeterPlatform(Protocol):
 
     async def push_credit(self, credit: Credit) -> CreditResult:
         """Apply `credit` once; a repeat of the same `external_id` answers `already_applied`."""
+        ...
+
+
+@dataclass(frozen=True)
+class PlatformCustomerData:
+    code: str
+    """Our account number (`0045MAK`): the customer's code on the platform, its idempotency key."""
+    name: str
+    phone: str | None
+    meter_serial: str | None
+    site_code: str
+
+
+@dataclass(frozen=True)
+class CustomerCreated:
+    status: Literal["created", "exists"]
+    platform_reference: str | None = None
+
+
+@runtime_checkable
+class CustomerRegistry(Protocol):
+    name: str
+
+    async def create_customer(self, customer: PlatformCustomerData) -> CustomerCreated:
+        """Create the customer once; a repeat of the same `code` answers `exists`."""
         ...
 
 

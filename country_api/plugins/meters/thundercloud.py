@@ -5,6 +5,10 @@ Two calls, authenticated by the `Authentication-Token` header: `GET /api/v0/cust
 POST to `/api/v0/transaction/` with `customer_id`, `amount` (currency in major units), `source`
 and `external_id` (our payment id). Errors answer `{"error": "...", "status": "failure"}`; an
 error about an `external_id` that already exists means an earlier attempt applied the credit.
+Customers are created with a form POST to `/api/v0/customer/` (`code` = our account number,
+`name`, `phone_number`, `meter_serial`); an error saying the code already exists means it does.
+(The customer call follows the fake in `tests/fakes/thundercloud.py`; SparkMeter's public
+documentation of it could not be consulted.)
 """
 
 from __future__ import annotations
@@ -25,7 +29,13 @@ from country_api.plugins.meters._http import (
     reveal,
     status_error,
 )
-from country_api.plugins.meters.protocol import Credit, CreditResult, PlatformError
+from country_api.plugins.meters.protocol import (
+    Credit,
+    CreditResult,
+    CustomerCreated,
+    PlatformCustomerData,
+    PlatformError,
+)
 from gridcare.core.money import major_string
 
 DUPLICATE_EXTERNAL_ID = re.compile(
@@ -122,6 +132,10 @@ class ThunderCloudPlatform:
             )
         return CreditResult(status="applied", platform_reference=str(body["transaction_id"]))
 
+    async def create_customer(self, customer: PlatformCustomerData) -> CustomerCreated:
+        """Create the customer (code = our account number); `exists` when it already does."""
+        return await _create_customer(self, customer)
+
     async def customer_id(self, code: str) -> str:
         """ThunderCloud's id for the customer with our account number `code` (cached)."""
         if code in self._customer_ids:
@@ -143,6 +157,35 @@ class ThunderCloudPlatform:
             raise PlatformError(f"{self.name}: customer {code} has no id in the lookup answer")
         self._customer_ids[code] = str(match["id"])
         return self._customer_ids[code]
+
+
+CODE_EXISTS = re.compile(r"\bcode\b.*\b(already|exists|taken|duplicate|unique)", re.IGNORECASE)
+
+
+async def _create_customer(
+    platform: ThunderCloudPlatform, customer: PlatformCustomerData
+) -> CustomerCreated:
+    form = {"code": customer.code, "name": customer.name}
+    if customer.phone:
+        form["phone_number"] = customer.phone
+    if customer.meter_serial:
+        form["meter_serial"] = customer.meter_serial
+    response = await platform._http.request("POST", "/api/v0/customer/", data=form)
+    body = json_body(response)
+    error = _error_text(body)
+    if error and CODE_EXISTS.search(error):
+        return CustomerCreated(status="exists")
+    if not response.is_success:
+        raise status_error(platform.name, response, error)
+    if error:
+        raise PlatformError(f"{platform.name}: customer refused: {error}", retryable=False)
+    created = body.get("customer") if isinstance(body, dict) else None
+    reference = created.get("id") if isinstance(created, dict) else None
+    if reference:
+        platform._customer_ids[customer.code] = str(reference)
+    return CustomerCreated(
+        status="created", platform_reference=str(reference) if reference else None
+    )
 
 
 class _UnknownCustomerId(Exception):

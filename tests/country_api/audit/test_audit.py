@@ -118,7 +118,7 @@ async def test_reverting_a_decommission_puts_the_meter_back(
     ls_client: httpx.AsyncClient, auth: Auth
 ) -> None:
     await post_customer(ls_client, auth)
-    await post_meter(ls_client, auth, "SM-1", "0001MAK")
+    await post_meter(ls_client, auth, "SM-1", "0001MAK", role="check")
     await ls_client.post("/api/meters/SM-1/decommission", headers=auth())
     removal, *_ = await mutations(ls_client, auth, table="meter_assignments")
     assert removal["new_values"] == {"meters": {}}
@@ -133,7 +133,7 @@ async def test_reverting_a_decommission_puts_the_meter_back(
     meter = (await ls_client.get("/api/meters/SM-1", headers=auth())).json()
     assert (meter["status"], meter["role"], meter["account_number"]) == (
         "active",
-        "primary",
+        "check",
         "0001MAK",
     )
 

@@ -72,10 +72,17 @@ async def test_promotion_demotes_the_old_primary_in_one_transaction(
         "SM-2": "primary",
         "SM-3": "backup",
     }
-    demote = await ls_client.patch("/api/meters/SM-2/role", json={"role": "backup"}, headers=auth())
-    assert demote.status_code == 200
+    alone = await ls_client.patch("/api/meters/SM-2/role", json={"role": "backup"}, headers=auth())
+    assert alone.status_code == 409  # the only primary of an active account
+    assert "replacement_meter_id" in alone.json()["error"]["message"]
+    demote = await ls_client.patch(
+        "/api/meters/SM-2/role",
+        json={"role": "backup", "replacement_meter_id": "SM-1"},
+        headers=auth(),
+    )
+    assert demote.status_code == 200, demote.text
     assert await roles(ls_client, auth, "0001MAK") == {
-        "SM-1": "check",
+        "SM-1": "primary",
         "SM-2": "backup",
         "SM-3": "backup",
     }
@@ -132,13 +139,19 @@ async def test_decommissioning_ends_the_assignment(
 ) -> None:
     await post_customer(ls_client, auth)
     await post_meter(ls_client, auth, "SM-1", "0001MAK")
-    answer = await ls_client.post("/api/meters/SM-1/decommission", headers=auth(role="onm"))
-    assert answer.status_code == 200
+    alone = await ls_client.post("/api/meters/SM-1/decommission", headers=auth(role="onm"))
+    assert alone.status_code == 409  # the only primary of an active account
+    answer = await ls_client.post(
+        "/api/meters/SM-1/decommission",
+        json={"replacement_meter_id": "SM-9", "replacement_platform": "sparkmeter"},
+        headers=auth(role="onm"),
+    )
+    assert answer.status_code == 200, answer.text
     assert (answer.json()["status"], answer.json()["role"]) == ("decommissioned", None)
-    assert await roles(ls_client, auth, "0001MAK") == {}
+    assert await roles(ls_client, auth, "0001MAK") == {"SM-9": "primary"}
     reuse = await post_meter(ls_client, auth, "SM-1", "0001MAK")
     assert reuse.status_code == 409
-    replacement = await post_meter(ls_client, auth, "SM-2", "0001MAK")
+    replacement = await post_meter(ls_client, auth, "SM-2", "0001MAK", role="check")
     assert replacement.status_code == 201
 
 

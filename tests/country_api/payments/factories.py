@@ -20,14 +20,20 @@ GATEWAY = {"X-Gateway-Key": GATEWAY_KEY}
 _ids = itertools.count(1000)
 
 
-def add_account(url: str, account_number: str, *, phone: str | None = None) -> int:
-    """A customer with one account (`0252SHG`: sequence 252 at site SHG); the account id."""
+def add_account(
+    url: str, account_number: str, *, phone: str | None = None, connected: bool = True
+) -> int:
+    """A customer with one account (`0252SHG`: sequence 252 at site SHG); the account id.
+
+    Connected (commissioned, `connected_at` set) unless `connected=False`: payments of an
+    account not connected yet go wholly to its fees."""
     site, sequence = account_number[-3:], int(account_number[:-3])
     with psycopg.connect(url, autocommit=True) as connection:
         customer_id = connection.execute(
-            "INSERT INTO customers (first_name, last_name, phone, site_code)"
-            " VALUES ('Palesa', 'Mokoena', %s, %s) RETURNING id",
-            (phone, site),
+            "INSERT INTO customers (first_name, last_name, phone, site_code, connected_at)"
+            " VALUES ('Palesa', 'Mokoena', %s, %s, CASE WHEN %s THEN current_date END)"
+            " RETURNING id",
+            (phone, site, connected),
         ).fetchone()[0]  # type: ignore[index]
         account_id = connection.execute(
             "INSERT INTO accounts (account_number, customer_id, site_code, sequence)"

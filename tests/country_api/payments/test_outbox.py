@@ -240,7 +240,12 @@ async def test_concurrent_workers_never_push_the_same_row(
     ls_pay: httpx.AsyncClient, ls_db: str, engine: Engine, koios: FakeKoios
 ) -> None:
     add_account(ls_db, "0252SHG")
-    ids = await pay(ls_pay, *(f"MANY{i:04d}" for i in range(24)))
+    # 24 payments of 100 would meet the fee debt at exactly 100 (all of it to fees): 12 + 12
+    ids = await pay(ls_pay, *(f"MANY{i:04d}" for i in range(12)))
+    add_account(ls_db, "0253SHG")
+    for i in range(12):
+        body = await post_sms(ls_pay, sms(mpesa("100.00", txn=f"MORE{i:04d}", remark="0253 SHG")))
+        ids.append(body["results"][0]["payment_id"])
     workers = [worker(engine, koios, batch_size=4) for _ in range(3)]
     reports = await asyncio.gather(*(w.drain() for w in workers))
     assert sum(r.applied for r in reports) == 24
