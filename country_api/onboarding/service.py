@@ -4,8 +4,11 @@ registered → connection fee paid → readyboard fee paid → installed → com
 (later disconnected / decommissioned). Fee steps follow from the ledger: a fee step is done
 when the account's `payment_fees` for that fee reach its charge, at the `paid_at` of the
 payment that completed it (a country without the fee has no such step). The other steps are
-staff actions (`onboarding_events`, with who and when). An account's stage is its furthest
-step done; a later disconnection or decommissioning is its stage whatever came before.
+staff actions (`onboarding_events`, with who and when); a customer connected before onboarding
+was recorded (a `connected_at` without events: imported data) counts as installed and
+commissioned on that date. An account's stage is its furthest step done; a later activation,
+disconnection or decommissioning is its stage, and a closed account or inactive customer is
+decommissioned.
 """
 
 from __future__ import annotations
@@ -106,6 +109,11 @@ def progress_of(
     ids = [account.id for account in accounts if account.id is not None]
     fees = _fees_completed(session, ids)
     events = _events(session, ids)
+    customer_ids = {account.customer_id for account in accounts}
+    customers = {
+        customer.id: customer
+        for customer in session.exec(select(Customer).where(col(Customer.id).in_(customer_ids)))
+    }
     result = []
     for account in accounts:
         assert account.id is not None
@@ -116,25 +124,40 @@ def progress_of(
         for code, step in fee_steps(country):
             at = fees.get(account.id, {}).get(code)
             steps.append(StepState(step, at is not None, at))
+        customer = customers.get(account.customer_id)
+        legacy = _legacy_connection(customer, country)
         for step in (Step.INSTALLED, Step.COMMISSIONED):
             found = latest.get(step)
-            steps.append(
-                StepState(
-                    step,
-                    found is not None,
-                    found.at if found else None,
-                    found.actor if found else None,
-                )
-            )
+            if found is not None:
+                steps.append(StepState(step, True, found.at, found.actor))
+            else:  # connected before onboarding was recorded: its connection date stands
+                steps.append(StepState(step, legacy is not None, legacy))
         done = [state for state in steps if state.done]
         stage, since = done[-1].step, done[-1].at or account.opened_at
         extra = [latest[step] for step in (Step.ACTIVE, *TERMINAL) if step in latest]
         if extra:
             last = max(extra, key=lambda event: (event.at, event.id or 0))
-            if last.step != Step.ACTIVE or latest.get(Step.COMMISSIONED) is not None:
+            if last.step != Step.ACTIVE or steps[-1].done:
                 stage, since = last.step, last.at
+        closed = account.closed_at is not None or (customer is not None and not customer.active)
+        if closed and stage != Step.DECOMMISSIONED:
+            stage = Step.DECOMMISSIONED
+            since = account.closed_at or _day_start(customer, country) or since
         result.append(Progress(account=account, stage=stage, since=since, steps=steps))
     return result
+
+
+def _legacy_connection(customer: Customer | None, country: CountryConfig) -> dt.datetime | None:
+    """The connection date of a customer connected without a recorded commissioning."""
+    if customer is None or customer.connected_at is None:
+        return None
+    return dt.datetime.combine(customer.connected_at, dt.time(), tzinfo=country.zone)
+
+
+def _day_start(customer: Customer | None, country: CountryConfig) -> dt.datetime | None:
+    if customer is None or customer.terminated_at is None:
+        return None
+    return dt.datetime.combine(customer.terminated_at, dt.time(), tzinfo=country.zone)
 
 
 def record_step(

@@ -7,8 +7,10 @@ import { Dashboard } from "./pages/Dashboard";
 import { Financial } from "./pages/Financial";
 import { Global } from "./pages/Global";
 import { Login } from "./pages/Login";
+import { Meters } from "./pages/Meters";
 import { OmReport } from "./pages/OmReport";
 import { Payments } from "./pages/Payments";
+import { Pipeline } from "./pages/Pipeline";
 import { Tariffs } from "./pages/Tariffs";
 
 export function App() {
@@ -20,6 +22,8 @@ export function App() {
         <Route index element={<Dashboard />} />
         <Route path="customers" element={<Customers />} />
         <Route path="customers/:account" element={<CustomerDetail />} />
+        <Route path="meters" element={<Meters />} />
+        <Route path="pipeline" element={<Pipeline />} />
         <Route path="payments" element={<Payments />} />
         <Route path="tariffs" element={<Tariffs />} />
         <Route path="om-report" element={<OmReport />} />

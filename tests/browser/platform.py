@@ -43,6 +43,11 @@ from tests.support.databases import DatabaseFactory
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 ADMIN, ADMIN_PASSWORD = "admin", "browser-admin-password"
 LS_ONLY, LS_ONLY_PASSWORD = "thabo", "thabo-finance-password"
+LS_AGENT, LS_AGENT_PASSWORD = "lineo", "lineo-agent-password"
+"""A Lesotho customer care agent (registers, signs contracts, deactivates)."""
+LS_ONM, LS_ONM_PASSWORD = "teboho", "teboho-onm-password"
+"""A Lesotho O&M technician (commissions, replaces meters)."""
+SMS_GATEWAY_KEY = "browser-sms-gateway-key"
 CONSUMPTION_DAYS = 40
 CONSUMPTION = text(
     """
@@ -70,6 +75,8 @@ class Platform:
     bn_account: str
     """A Benin account to allocate an unmatched SMS to."""
     ls_database_url: str
+    ls_api_url: str
+    """The Lesotho API itself (SMS gateway posts with `SMS_GATEWAY_KEY`)."""
 
 
 def listening_socket() -> socket.socket:
@@ -196,6 +203,17 @@ def prepare_gateway(gateway_url: str) -> None:
                 roles={"LS": "finance"},
                 known_countries=known,
             )
+            for username, password, role in (
+                (LS_AGENT, LS_AGENT_PASSWORD, "customer_care"),
+                (LS_ONM, LS_ONM_PASSWORD, "onm"),
+            ):
+                upsert_employee(
+                    session=session,
+                    username=username,
+                    password=password,
+                    roles={"LS": role},
+                    known_countries=known,
+                )
     finally:
         engine.dispose()
 
@@ -237,7 +255,10 @@ def running_platform(databases: DatabaseFactory) -> Iterator[Platform]:
         stack.enter_context(serving(gateway, gateway_sock))
         for code, engine in engines.items():
             settings = country_settings(
-                code, database_urls[code], jwks_url=f"{gateway_url}/.well-known/jwks.json"
+                code,
+                database_urls[code],
+                jwks_url=f"{gateway_url}/.well-known/jwks.json",
+                sms_gateway_keys=SMS_GATEWAY_KEY,
             )
             app = create_country_app(CountryResources.build(settings, engine=engine))
             stack.enter_context(serving(app, sockets[code]))
@@ -247,6 +268,7 @@ def running_platform(databases: DatabaseFactory) -> Iterator[Platform]:
             ls_customer_name=name,
             bn_account=bn_account,
             ls_database_url=database_urls["ls"],
+            ls_api_url=urls["ls"],
         )
     for engine in [gateway_engine, *engines.values()]:
         engine.dispose()

@@ -238,3 +238,65 @@ export interface CreditBacklog {
   dead: number;
   oldest_pending_seconds: number;
 }
+
+export interface OnboardingStep {
+  step: string;
+  done: boolean;
+  at: string | null;
+  by?: string | null;
+}
+
+export interface Onboarding {
+  account_number: string;
+  stage: string;
+  since: string;
+  steps: OnboardingStep[];
+}
+
+export interface StageSummary {
+  stage: string;
+  count: number;
+  oldest_since: string | null;
+  longest_days: number | null;
+  median_days: number | null;
+}
+
+export interface Pipeline {
+  site_code: string;
+  stages: StageSummary[];
+}
+
+export interface PipelineAccount {
+  account_number: string;
+  name: string;
+  phone: string | null;
+  since: string;
+  days: number;
+}
+
+export interface PipelineAccounts {
+  site_code: string;
+  stage: string;
+  items: PipelineAccount[];
+}
+
+export interface WaitingPayment {
+  message_id: number;
+  amount: string;
+  currency: string;
+  payer_phone: string | null;
+  reference: string | null;
+  received_at: string | null;
+  content: string;
+}
+
+export interface SignedContract {
+  id: number;
+  account_number: string;
+  language: string;
+  signer_name: string;
+  witnessed_by: string;
+  signed_at: string;
+  sha256: string;
+  size: number;
+}

@@ -14,6 +14,8 @@ export function Layout() {
   const links: [string, string, boolean][] = [
     ["/", t.dashboard, true],
     ["/customers", t.customers, true],
+    ["/pipeline", t.pipeline, true],
+    ["/meters", t.meters, true],
     ["/payments", t.payments, true],
     ["/tariffs", t.tariffs, true],
     ["/om-report", t.omReport, true],
