@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlmodel import Session
 
 from country_api.auth import Reader, Staff, require
-from country_api.customers import search, service
+from country_api.customers import registration_hooks, search, service
 from country_api.customers.models import Account, Customer
 from country_api.customers.schemas import (
     MAX_PAGE_SIZE,
@@ -20,10 +20,6 @@ from country_api.customers.schemas import (
 )
 from country_api.deps import CountryDep, SessionDep, SettingsDep
 from country_api.meters.assignments import open_meters_by_account
-from country_api.onboarding.commissioning import deactivate
-from country_api.onboarding.schemas import DeactivateRequest, MeterChoice
-from country_api.onboarding.waiting import attach_waiting_payments
-from gridcare.core.errors import InvalidInput
 from gridcare.core.roles import Permission
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
@@ -99,7 +95,7 @@ def create_customer(
     registration = service.create_customer(
         session=session, actor=staff.username, country=country, data=data
     )
-    attach_waiting_payments(
+    registration_hooks.after_registration(
         session=session, country=config, account=registration.account, actor=staff.username
     )
     return customer_detail(session, registration.customer)
@@ -126,27 +122,4 @@ def update_customer(
         account_number=account_number,
         data=data,
     )
-    return customer_detail(session, customer)
-
-
-@router.post("/{account_number}/deactivate", response_model=CustomerDetail, responses=ERRORS)
-def deactivate_customer(
-    account_number: str,
-    session: SessionDep,
-    staff: Writer,
-    body: DeactivateRequest | None = None,
-) -> CustomerDetail:
-    """Close the customer's accounts; `meters` says whether their meters are decommissioned or
-    kept (unassigned) for a new customer. Required when the customer has meters."""
-    customer, account = service.get_customer_by_account(
-        session=session, account_number=account_number
-    )
-    if body is None:
-        has_meters = open_meters_by_account(session=session, account_ids=[account.id or 0])
-        if has_meters:
-            raise InvalidInput.for_field(
-                "meters", "the customer has meters: choose 'decommission' or 'keep'"
-            )
-        body = DeactivateRequest(meters=MeterChoice.KEEP)
-    customer = deactivate(session=session, actor=staff.username, account=account, data=body)
     return customer_detail(session, customer)

@@ -11,12 +11,17 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from country_api.auth import Reader, Staff, require
+from country_api.customers.router import customer_detail
+from country_api.customers.schemas import CustomerDetail
 from country_api.customers.service import get_account, get_customer_by_account
 from country_api.deps import ClockDep, CountryDep, SessionDep
+from country_api.meters.assignments import open_meters_by_account
 from country_api.onboarding import commissioning, contracts, service, waiting
 from country_api.onboarding.schemas import (
     CommissionPublic,
     CommissionRequest,
+    DeactivateRequest,
+    MeterChoice,
     OnboardingPublic,
     PipelineAccount,
     PipelineAccounts,
@@ -55,6 +60,29 @@ def _public(progress: service.Progress) -> OnboardingPublic:
         since=progress.since,
         steps=[StepPublic(step=s.step, done=s.done, at=s.at, by=s.by) for s in progress.steps],
     )
+
+
+@router.post(f"{ACCOUNT}/deactivate", response_model=CustomerDetail, responses=ERRORS)
+def deactivate_customer(
+    account_number: str,
+    session: SessionDep,
+    staff: Agent,
+    body: DeactivateRequest | None = None,
+) -> CustomerDetail:
+    """Close the customer's accounts; `meters` says whether their meters are decommissioned or
+    kept (unassigned) for a new customer: required when the customer has meters. Served here
+    (above customers and meters) under the customers' URL."""
+    customer, account = get_customer_by_account(session=session, account_number=account_number)
+    if body is None:
+        if open_meters_by_account(session=session, account_ids=[account.id or 0]):
+            raise InvalidInput.for_field(
+                "meters", "the customer has meters: choose 'decommission' or 'keep'"
+            )
+        body = DeactivateRequest(meters=MeterChoice.KEEP)
+    customer = commissioning.deactivate(
+        session=session, actor=staff.username, account=account, data=body
+    )
+    return customer_detail(session, customer)
 
 
 @router.get(f"{ACCOUNT}/onboarding", response_model=OnboardingPublic, responses=ERRORS)
