@@ -3,7 +3,8 @@
 Templates live in `contract_templates/<country>_<language>.txt` (Lesotho: Sesotho and English;
 Benin: French; Zambia: English): a `#` line is the title, `##` lines are headings, other lines
 paragraphs, `{placeholders}` filled with the customer's details, account, site, the tariff in
-force and the country's fees. The PDF uses fpdf2's core fonts, so its text is extractable. A
+force and the country's fees. The PDF embeds DejaVu Sans (shipped in `fonts/`, subset by
+fpdf2), so any name (`Tšosane`) prints and the text is extractable. A
 signed contract (signature drawn on the agent's phone, who witnessed it and when) is generated
 once and stored; downloading it again answers the stored bytes.
 """
@@ -31,6 +32,8 @@ from gridcare.core.countries import CountryConfig
 from gridcare.core.errors import InvalidInput, NotFound
 
 TEMPLATES = Path(__file__).parent / "contract_templates"
+FONTS = Path(__file__).parent / "fonts"
+FONT = "DejaVu"
 MAX_SIGNATURE_BYTES = 512 * 1024
 NONE = {"en": "none", "st": "ha ho letho", "fr": "aucun"}
 SIGNED = {
@@ -96,14 +99,6 @@ def decode_signature(data_url: str) -> bytes:
     return png
 
 
-def _latin1(text: str) -> str:
-    """Core PDF fonts are Latin-1: typographic quotes become plain, anything else `?`."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
-    text = text.replace("\u201d", '"').replace("\u2013", "-").replace("\u202f", " ")
-    text = text.replace("\xa0", " ")
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def _values(
     session: Session,
     country: CountryConfig,
@@ -159,38 +154,40 @@ def render(
     values = _values(session, country, account, customer, lang, now)
     template = (TEMPLATES / f"{country.code.lower()}_{lang}.txt").read_text(encoding="utf-8")
     pdf = FPDF(format="A4")
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_creation_date(now)
-    pdf.set_title(_latin1(f"{values['customer_name']} {account.account_number}"))
+    pdf.set_title(f"{values['customer_name']} {account.account_number}")
     pdf.set_author("GridCare")
     pdf.set_margins(20, 20, 20)
     pdf.add_page()
     for line in template.splitlines():
-        text = _latin1(line.format(**values)) if line.strip() else ""
+        text = line.format(**values) if line.strip() else ""
         if line.startswith("## "):
             pdf.ln(3)
-            pdf.set_font("Helvetica", "B", 12)
+            pdf.set_font(FONT, "B", 12)
             pdf.multi_cell(0, 7, text[3:], new_x="LMARGIN", new_y="NEXT")
         elif line.startswith("# "):
-            pdf.set_font("Helvetica", "B", 16)
+            pdf.set_font(FONT, "B", 16)
             pdf.multi_cell(0, 9, text[2:], new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
         elif text:
-            pdf.set_font("Helvetica", "", 10.5)
+            pdf.set_font(FONT, "", 10.5)
             pdf.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
     pdf.ln(6)
     title, witnessed = SIGNED.get(lang, SIGNED["en"])
-    pdf.set_font("Helvetica", "B", 11)
-    pdf.cell(0, 6, _latin1(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FONT, "B", 11)
+    pdf.cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
     if signature is None:
-        pdf.cell(0, 6, _latin1(UNSIGNED.get(lang, UNSIGNED["en"])), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, UNSIGNED.get(lang, UNSIGNED["en"]), new_x="LMARGIN", new_y="NEXT")
     else:
         pdf.image(io.BytesIO(signature.png), w=70)
-        pdf.cell(0, 6, _latin1(signature.signer_name), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, signature.signer_name, new_x="LMARGIN", new_y="NEXT")
         when = signature.at.astimezone(country.zone).strftime("%Y-%m-%d %H:%M")
         line = witnessed.format(who=signature.witnessed_by, when=when)
-        pdf.cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -285,6 +285,9 @@ async def test_contract_in_the_customers_language_signed_and_kept_byte_for_byte(
         (await ls_pay.get(f"/api/customers/{account}/contract.pdf?lang=en", headers=auth())).content
     )
     assert "supply contract" in english.lower() and "501" in english
+    sesotho_name = await register(ls_pay, auth, first_name="Mamokete", last_name="Tšosane")
+    named = await ls_pay.get(f"/api/customers/{sesotho_name}/contract.pdf", headers=auth())
+    assert "Mamokete Tšosane" in pdf_text(named.content)  # not Latin-1: the font is embedded
     french = await ls_pay.get(f"/api/customers/{account}/contract.pdf?lang=fr", headers=auth())
     assert french.status_code == 422 and french.json()["error"]["fields"][0]["field"] == "lang"
     bad = await ls_pay.post(
