@@ -136,7 +136,7 @@ def test_customer_lifecycle_at_phone_size(
     for step in range(1, 12):
         page.mouse.move(box["x"] + 20 + step * 22, box["y"] + 80 + (-1) ** step * 25)
     page.mouse.up()
-    page.get_by_role("button", name="Save signed contract").click()
+    page.get_by_role("button", name="Keep the signed contract").click()
     signed = page.locator("[data-testid^=signed-]").first
     expect(signed).to_contain_text(LS_AGENT)
     with page.expect_download() as waiting:
