@@ -59,7 +59,7 @@ export function CustomerDetail() {
           ? <details className="card"><summary>{t.commissionTitle}</summary><CommissionForm account={account} onDone={reloadAll} /></details>
           : <CommissionForm account={account} onDone={reloadAll} />
       )}
-      <ContractCard account={account} customerName={`${detail.first_name} ${detail.last_name}`.trim()} />
+      <ContractCard account={account} customerName={`${detail.first_name} ${detail.last_name}`.trim()} canSign={detail.active} />
       <h2>{t.consumption}</h2>
       <ConsumptionChart account={account} />
       <h2>{t.ledger}</h2>

@@ -9,7 +9,7 @@ import { useLoad } from "../useLoad";
 import { SignaturePad } from "./SignaturePad";
 
 /** The supply contract in the country's languages: download, sign on the screen, signed copies. */
-export function ContractCard(props: { account: string; customerName: string }) {
+export function ContractCard(props: { account: string; customerName: string; canSign: boolean }) {
   const { t, path, can, config } = useSession();
   const languages = [...new Set((config?.locales ?? ["en"]).map((l) => l.split("_")[0] ?? "en"))];
   const [lang, setLang] = useState(languages[0] ?? "en");
@@ -49,7 +49,7 @@ export function ContractCard(props: { account: string; customerName: string }) {
         <DownloadButton label={t.downloadContract} href={path("contract", { account_number: props.account })}
           query={{ lang }} testId="download-contract" />
       </div>
-      {can("customers.write") && (
+      {can("customers.write") && props.canSign && (
         <>
           <SignaturePad key={padKey} label={t.signHere} clearLabel={t.clearSignature} onChange={setSignature} />
           <label>
