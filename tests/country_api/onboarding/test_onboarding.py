@@ -385,3 +385,29 @@ async def test_thundercloud_customers_are_created_once(
         async with ThunderCloudPlatform(base_url=tc.url, token=tc.token) as direct:
             repeat = await direct.create_customer(data)
         assert repeat.status == "exists"
+
+
+async def test_staff_mark_installed_active_and_disconnected_with_who_and_when(
+    ls_pay: httpx.AsyncClient, auth: Auth
+) -> None:
+    account = await register(ls_pay, auth)
+    url = f"/api/customers/{account}/onboarding/steps"
+    early = await ls_pay.post(url, json={"step": "active"}, headers=auth(role="onm"))
+    assert early.status_code == 409  # not commissioned yet
+    unknown = await ls_pay.post(url, json={"step": "paid"}, headers=auth(role="onm"))
+    assert unknown.status_code == 422 and unknown.json()["error"]["fields"][0]["field"] == "step"
+    care = await ls_pay.post(url, json={"step": "installed"}, headers=auth(role="customer_care"))
+    assert care.status_code == 403
+    installed = await ls_pay.post(
+        url, json={"step": "installed"}, headers=auth(role="onm", username="tech1")
+    )
+    assert installed.status_code == 200
+    assert installed.json()["stage"] == "installed"
+    assert {s["step"]: s["by"] for s in installed.json()["steps"]}["installed"] == "tech1"
+    assert (await commission(ls_pay, auth, account)).status_code == 200
+    active = await ls_pay.post(url, json={"step": "active"}, headers=auth(role="onm"))
+    assert active.json()["stage"] == "active"
+    cut = await ls_pay.post(
+        url, json={"step": "disconnected", "note": "meter tampered"}, headers=auth(role="onm")
+    )
+    assert cut.json()["stage"] == "disconnected"

@@ -39,8 +39,11 @@ export function OnboardingCard(props: { onboarding: Onboarding; account: string;
       {can("meters.write") && (
         <div className="actions">
           {!done("installed") && <button type="button" className="secondary" onClick={() => void mark("installed")}>{t.markInstalled}</button>}
-          {done("commissioned") && onboarding.stage === "commissioned" && (
+          {done("commissioned") && ["commissioned", "disconnected"].includes(onboarding.stage) && (
             <button type="button" className="secondary" onClick={() => void mark("active")}>{t.markActive}</button>
+          )}
+          {done("commissioned") && ["commissioned", "active"].includes(onboarding.stage) && (
+            <button type="button" className="secondary" onClick={() => void mark("disconnected")}>{t.markDisconnected}</button>
           )}
         </div>
       )}
