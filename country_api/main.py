@@ -13,6 +13,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from country_api.deps import Resources
 from country_api.observability import install as install_observability
 from country_api.resources import CountryResources
 from country_api.routers import ROUTERS
@@ -39,7 +40,8 @@ def create_app(
     app = FastAPI(
         title=f"GridCare {resources.country.name} API", version="0.1.0", lifespan=lifespan
     )
-    app.state.resources = resources  # read through country_api/deps.py only
+    served: Resources = resources  # what deps.py reads: the type checker holds them together
+    app.state.resources = served  # read through country_api/deps.py only
     install_error_handlers(app)
     install_observability(app, settings=resources.settings, engine=resources.engine)
     for router in ROUTERS:
