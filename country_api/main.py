@@ -18,6 +18,7 @@ from country_api.observability import install as install_observability
 from country_api.resources import CountryResources
 from country_api.routers import ROUTERS
 from country_api.startup import prepare_database
+from country_api.wiring import wire_domains
 from country_api.workers import worker_pool
 from gridcare.core.errors import install_error_handlers
 
@@ -27,6 +28,7 @@ def create_app(
 ) -> FastAPI:
     """The app; `with_workers` defaults to the `GRIDCARE_RUN_WORKERS` setting (off)."""
     resources = resources or CountryResources.build()
+    wire_domains()
     run_workers = resources.settings.run_workers if with_workers is None else with_workers
 
     @asynccontextmanager
