@@ -9,6 +9,7 @@ from country_api.exports.router import router as exports
 from country_api.metering.router import router as metering
 from country_api.meters.router import router as meters
 from country_api.payments.router import router as payments
+from country_api.payments.sms_router import router as sms_gateway
 from country_api.sites.router import router as sites
 from country_api.sms.router import router as sms
 from country_api.system.router import router as system
@@ -22,6 +23,7 @@ ROUTERS: list[APIRouter] = [
     metering,
     audit,
     payments,
+    sms_gateway,
     sms,
     tariffs,
     analytics,

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from country_api.auth import Reader, Staff, require
 from country_api.customers import search, service
+from country_api.customers.account_meters import open_meters_by_account
 from country_api.customers.models import Account, Customer
 from country_api.customers.schemas import (
     MAX_PAGE_SIZE,
@@ -19,7 +20,6 @@ from country_api.customers.schemas import (
     CustomerUpdate,
 )
 from country_api.deps import SessionDep, SettingsDep
-from country_api.meters.assignments import open_meters_by_account
 from gridcare.core.roles import Permission
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])

@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from federation_gateway.cache import make_cache
 from federation_gateway.deps import HttpDep, ResourcesDep
@@ -48,15 +48,17 @@ Countries = Annotated[
 ]
 
 
-def rollup_context(resources: ResourcesDep, client: HttpDep) -> RollupContext:
-    """Made on first use and kept with the app's resources (a given `rollup_cache` is used)."""
-    if resources.rollups is None:
+def rollup_context(request: Request, resources: ResourcesDep, client: HttpDep) -> RollupContext:
+    """Made on first use and kept on the app as `app.state.rollups` (a given `rollup_cache` is
+    used). The rollups own it: the gateway's resources sit below every domain."""
+    context: RollupContext | None = getattr(request.app.state, "rollups", None)
+    if context is None:
         settings = resources.settings
         options = RollupSettings()
         cache = resources.rollup_cache or make_cache(
             settings.redis_url, prefix=options.cache_prefix
         )
-        resources.rollups = RollupContext(
+        context = RollupContext(
             client=client,
             settings=settings,
             engine=resources.engine,
@@ -65,7 +67,8 @@ def rollup_context(resources: ResourcesDep, client: HttpDep) -> RollupContext:
             ttl_seconds=options.rollup_cache_seconds,
             seed_shipped_rates=options.fx_seed_shipped_file,
         )
-    return resources.rollups
+        request.app.state.rollups = context
+    return context
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from federation_gateway.auth.ratelimit import LoginLimiter, LoginLocked, make_login_limiter
+from federation_gateway.ratelimit import LoginLimiter, LoginLocked, make_login_limiter
 
 
 @pytest.fixture(params=["memory", "redis"])
