@@ -9,5 +9,5 @@ bottom, siblings `a | b` not importing each other:
 3. Service kernel, importing no domain: `claims` (the caller's token); `deps`; `resources`;
    `cache | config | migrate | ratelimit`; `tokens`.
 
-The rollups keep their own per-app state (`app.state.rollups`), so the kernel never names them.
+The rollups keep their own per-app state (`rollups/router.py`), so the kernel never names them.
 """

@@ -22,8 +22,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.types import ASGIApp
 
 from federation_gateway.cache import make_cache
 from federation_gateway.deps import HttpDep, ResourcesDep
@@ -48,10 +50,14 @@ Countries = Annotated[
 ]
 
 
+_CONTEXTS: WeakKeyDictionary[ASGIApp, RollupContext] = WeakKeyDictionary()
+"""Each gateway app's rollup context, made on first use. The rollups own it: the gateway's
+resources sit below every domain and cannot name it."""
+
+
 def rollup_context(request: Request, resources: ResourcesDep, client: HttpDep) -> RollupContext:
-    """Made on first use and kept on the app as `app.state.rollups` (a given `rollup_cache` is
-    used). The rollups own it: the gateway's resources sit below every domain."""
-    context: RollupContext | None = getattr(request.app.state, "rollups", None)
+    """The app's context (a `rollup_cache` given to `create_app` is used)."""
+    context = _CONTEXTS.get(request.app)
     if context is None:
         settings = resources.settings
         options = RollupSettings()
@@ -67,7 +73,7 @@ def rollup_context(request: Request, resources: ResourcesDep, client: HttpDep) -
             ttl_seconds=options.rollup_cache_seconds,
             seed_shipped_rates=options.fx_seed_shipped_file,
         )
-        request.app.state.rollups = context
+        _CONTEXTS[request.app] = context
     return context
 
 

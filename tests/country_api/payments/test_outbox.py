@@ -8,7 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from country_api.payments.outbox import CreditWorker, RetryPolicy, revive_dead
+from country_api.payments.dead_credits import revive_dead
+from country_api.payments.outbox import CreditWorker, RetryPolicy
 from country_api.plugins.meters.factory import platforms_from_env
 from country_api.plugins.meters.koios import KoiosPlatform
 from country_api.plugins.meters.protocol import (
