@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from country_api.audit.models import Mutation
@@ -108,3 +108,26 @@ def get_mutation(*, session: Session, mutation_id: int, lock: bool = False) -> M
     if mutation is None:
         raise NotFound(f"no mutation {mutation_id}")
     return mutation
+
+
+def record_inserts(
+    *, session: Session, actor: str, table: str, rows: list[tuple[object, Mapping[str, Any]]]
+) -> None:
+    """One `insert` audit row per (record id, new values), written in one statement: for bulk
+    operations (an import of thousands of customers) where a flush per row would dominate."""
+    if not rows:
+        return
+    session.execute(
+        insert(Mutation),
+        [
+            {
+                "actor": actor,
+                "action": "insert",
+                "table_name": table,
+                "record_id": str(record_id),
+                "old_values": None,
+                "new_values": json_safe(new),
+            }
+            for record_id, new in rows
+        ],
+    )

@@ -56,4 +56,5 @@ def public_config(country: CountryDep) -> dict[str, Any]:
             else None
         ),
         "features": country.features.model_dump(),
+        "registration": country.registration.model_dump(mode="json"),
     }

@@ -35,7 +35,7 @@ async def test_an_ls_token_reads_ls_but_is_refused_by_bn(
 
     sites = await federation.client.get("/api/ls/sites", headers=bearer(token))
     assert sites.status_code == 200
-    assert len(sites.json()) == 16
+    assert len(sites.json()) == 19
     assert {"code": "MAK", "name": "Ha Makebe", "meter_platform": "thundercloud"} in sites.json()
 
     other = await federation.client.get("/api/bn/sites", headers=bearer(token))
