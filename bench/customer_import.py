@@ -10,8 +10,8 @@ spelling of it) and times, each in its own committed transaction:
 - the dry run (read, check every row, look up import keys and possible duplicates);
 - the import (the same, then customers, account numbers, accounts and audit rows written);
 - re-importing the same file (nothing created: every row skipped by its import key);
-- the baseline: `COPY` of the already-normalised rows into a copy of `customers` (same indexes) over psycopg, no checks,
-  no accounts, no audit: the floor for putting these rows in the table.
+- the baseline: `COPY` of the already-normalised rows into a copy of `customers` (same
+  indexes) over psycopg, no checks, no accounts, no audit: the floor for these rows.
 
 GRIDCARE_BENCH_ROWS (default 5000) scales it. The database is dropped at the end.
 """
@@ -35,9 +35,14 @@ from country_api.sites.service import sync_sites
 from gridcare.core.countries import load_country
 from gridcare.core.db import make_engine, unit_of_work
 
-FIRST = "Thabo Palesa Lerato Mpho Teboho Lineo Refiloe Tumelo Nthabiseng Karabo Puleng".split()
-LAST = "Mokoena Letsie Ntsane Mohapi Moshoeshoe Lerotholi Makara Mofokeng Ramakoae".split()
-SITES = "MAK MAS SHG LEB MAT SEB TOS SEH TLH RIB KET RAL SUA DON LSB NKU MET BOB MAN".split()
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+FIRST = _words("Thabo Palesa Lerato Mpho Teboho Lineo Refiloe Tumelo Nthabiseng Karabo Puleng")
+LAST = _words("Mokoena Letsie Ntsane Mohapi Moshoeshoe Lerotholi Makara Mofokeng Ramakoae")
+SITES = _words("MAK MAS SHG LEB MAT SEB TOS SEH TLH RIB KET RAL SUA DON LSB NKU MET BOB MAN")
 HEADER = [
     "first_name", "last_name", "phone", "site_code", "national_id", "gender", "category",
     "village", "latitude", "longitude", "rooms",
