@@ -213,7 +213,7 @@ export function NewCustomer() {
             </label>
           </div>
           <button type="button" className="secondary" onClick={locate} disabled={locating}>
-            {locating ? t.locating : `⌖ ${t.useMyLocation}`}
+            {locating ? t.locating : t.useMyLocation}
           </button>
           {extra.length > 0 && (
             <div className="pair">
