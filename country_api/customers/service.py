@@ -103,8 +103,12 @@ def _phone(raw: str | None, country: str, field: str = "phone") -> str | None:
 Problems = list[tuple[str, str]]
 
 
+MICRODEGREE = Decimal("0.000001")
+
+
 def _coordinate(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(round(value, 6)))
+    """Six decimals (about 11 cm), as the column stores it: audit values match the row's."""
+    return None if value is None else Decimal(str(value)).quantize(MICRODEGREE)
 
 
 def check_position(

@@ -101,3 +101,15 @@ def _get(session: Session, code: str) -> Site:
     site = session.get(Site, code)
     assert site is not None
     return site
+
+
+async def test_the_portal_config_lists_sites_added_in_the_portal(
+    ls_client: httpx.AsyncClient, auth: Auth
+) -> None:
+    new = {"code": "KAO", "name": "Kao", "meter_platform": "koios"}
+    assert (await ls_client.post("/api/sites", json=new, headers=auth())).status_code == 201
+    await ls_client.patch("/api/sites/SEB", json={"active": False}, headers=auth())
+    sites = (await ls_client.get("/api/config")).json()["sites"]
+    assert [site["code"] for site in sites][:2] == ["MAK", "MAS"]  # the file's order first
+    assert sites[-1] == {"code": "KAO", "name": "Kao", "meter_platform": "koios", "active": True}
+    assert next(site for site in sites if site["code"] == "SEB")["active"] is False
