@@ -7,13 +7,15 @@ their values) so an audit row reads the same in the API, in SQL and in an export
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, insert
+import psycopg
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from country_api.audit.models import Mutation
@@ -113,21 +115,24 @@ def get_mutation(*, session: Session, mutation_id: int, lock: bool = False) -> M
 def record_inserts(
     *, session: Session, actor: str, table: str, rows: list[tuple[object, Mapping[str, Any]]]
 ) -> None:
-    """One `insert` audit row per (record id, new values), written in one statement: for bulk
-    operations (an import of thousands of customers) where a flush per row would dominate."""
+    """One `insert` audit row per (record id, new values), in the caller's transaction, written
+    with COPY: for bulk operations (an import of thousands of customers) where a statement per
+    row would dominate."""
     if not rows:
         return
-    session.execute(
-        insert(Mutation),
-        [
-            {
-                "actor": actor,
-                "action": "insert",
-                "table_name": table,
-                "record_id": str(record_id),
-                "old_values": None,
-                "new_values": json_safe(new),
-            }
-            for record_id, new in rows
-        ],
-    )
+    with (
+        raw_connection(session)
+        .cursor()
+        .copy(
+            "COPY mutations (actor, action, table_name, record_id, new_values) FROM STDIN"
+        ) as copy
+    ):
+        for record_id, new in rows:
+            copy.write_row((actor, "insert", table, str(record_id), json.dumps(json_safe(new))))
+
+
+def raw_connection(session: Session) -> psycopg.Connection[Any]:
+    """The psycopg connection under the session's transaction (for COPY)."""
+    connection = session.connection().connection.driver_connection
+    assert isinstance(connection, psycopg.Connection)
+    return connection
