@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import httpx
 import psycopg
+import python_calamine
 from alembic import command
 
 from country_api.migrate import MIGRATIONS, upgrade
@@ -137,3 +139,23 @@ def test_existing_rows_migrate_cleanly_and_back(databases: DatabaseFactory) -> N
     assert site == ("Matsieng", True, [], None)
     command.downgrade(alembic_config(url, MIGRATIONS), "0005")  # and back
     upgrade(url)
+
+
+async def test_the_customers_export_carries_the_registration_fields(
+    ls_client: httpx.AsyncClient, auth: Auth
+) -> None:
+    await post_customer(
+        ls_client,
+        auth,
+        category="productive_use",
+        village="Ha Ntsi",
+        latitude=-29.5,
+        longitude=28.25,
+    )
+    answer = await ls_client.get("/api/exports/customers.xlsx", headers=auth())
+    assert answer.status_code == 200
+    sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(answer.content))
+    header, row = sheet.get_sheet_by_index(0).to_python()[:2]
+    values = dict(zip(header, row, strict=True))
+    assert (values["Category"], values["Village"]) == ("productive_use", "Ha Ntsi")
+    assert (values["Latitude"], values["Longitude"]) == (-29.5, 28.25)
