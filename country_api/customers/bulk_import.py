@@ -294,7 +294,21 @@ def check_rows(
 
 
 def _warn_duplicates(session: Session, rows: list[Row], warnings: list[ImportProblem]) -> None:
-    """Rows that look like customers already registered another way (warnings only)."""
+    """Rows that look like customers already registered (in the portal, or imported with other
+    details: a typo in a name) or like another row of the file: warnings only."""
+    first_with: dict[str, int] = {}
+    for row in rows:
+        nid = (row.values["national_id"] or "").upper()
+        if nid and nid in first_with:
+            warnings.append(
+                ImportProblem(
+                    row=row.number,
+                    field="national_id",
+                    message=f"same national id as row {first_with[nid]}",
+                )
+            )
+        elif nid:
+            first_with[nid] = row.number
     nids = {str(r.values["national_id"]).upper() for r in rows if r.values["national_id"]}
     phones = {r.values["phone"] for r in rows if r.values["phone"]}
     if not nids and not phones:
@@ -302,7 +316,6 @@ def _warn_duplicates(session: Session, rows: list[Row], warnings: list[ImportPro
     by_nid: dict[str, Customer] = {}
     by_phone: dict[str, list[Customer]] = {}
     statement = select(Customer).where(
-        col(Customer.import_key).is_(None),
         or_(
             func.upper(col(Customer.national_id)).in_(sorted(nids)),
             col(Customer.phone).in_(sorted(phones)),

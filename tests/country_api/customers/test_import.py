@@ -114,6 +114,18 @@ async def test_duplicates_of_registered_customers_are_warnings(
     report = (await upload(ls_client, auth, GOOD)).json()
     assert [(w["row"], w["field"]) for w in report["warnings"]] == [(2, "phone")]
     assert report["valid"] == 2
+    await upload(ls_client, auth, GOOD, dry_run="false")
+    typo = (
+        HEADER
+        + "Palesa,Mokwena,5812 3456,MAK,LS-1,F,household,,,\n"
+        + ("Lerato,Other,5000 1111,MAK,LS-1,,,,,\n")
+    )
+    warned = (await upload(ls_client, auth, typo)).json()
+    assert [(w["row"], w["field"]) for w in warned["warnings"]] == [
+        (2, "national_id"),  # imported before with another spelling
+        (3, "national_id"),  # and row 2 has it too
+        (3, "national_id"),
+    ]
 
 
 async def test_file_problems_are_4xx_naming_the_file_or_column(
