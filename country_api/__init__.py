@@ -15,8 +15,9 @@ above; siblings written `a | b` do not import each other either. Top to bottom:
      ledger), the credit outbox;
    - `sms`: the inbox and the operator templates;
    - `meters | tariffs`;
-   - `customers`;
-   - `audit | metering | sites | system`: leaves, they import no other domain.
+   - `customers | system` (system answers /health and the public /api/config);
+   - `sites` (audited site registry);
+   - `audit | metering`: leaves, they import no other domain.
 3. Service kernel, which every router uses and which imports no domain: `auth`; `deps` (sees
    the resources and the parser chain through protocols); `config | jwks | migrate`.
 4. `plugins`: payment parsers and meter platforms. A provider imports its protocol, helpers

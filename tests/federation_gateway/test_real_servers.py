@@ -82,7 +82,7 @@ def test_login_and_forwarding_over_real_http(
 
         sites = client.get("/api/ls/sites", headers=headers)
         assert sites.status_code == 200
-        assert len(sites.json()) == 16
+        assert len(sites.json()) == 19
 
         created = client.post(
             "/api/ls/customers",
