@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: demo test lint typecheck pytest frontend frontend-check infra-check chromium bench clean
+.PHONY: demo test lint architecture typecheck pytest frontend frontend-check infra-check chromium bench clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -18,11 +18,17 @@ $(UV):
 demo: .venv/.synced frontend
 	$(UV) run gridcare demo
 
-test: .venv/.synced lint typecheck frontend-check infra-check pytest
+test: .venv/.synced lint architecture typecheck frontend-check infra-check pytest
 
 lint: .venv/.synced
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+
+# Import boundaries (import-linter contracts in pyproject.toml; the layers are written down in
+# country_api/__init__.py) and declared dependencies against imported ones (deptry).
+architecture: .venv/.synced
+	$(UV) run lint-imports
+	$(UV) run deptry .
 
 typecheck: .venv/.synced
 	$(UV) run mypy
@@ -59,4 +65,4 @@ frontend-check: frontend/node_modules/.installed
 	cd frontend && npx vite build --logLevel warn
 
 clean:
-	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

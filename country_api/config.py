@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     payments: dict[str, Any]
     meters: dict[str, Any]
     features: dict[str, Any] = {}
+    registration: dict[str, Any] = {}
     sites: list[dict[str, Any]] = []
 
     # Deployment values and secrets: environment only.

@@ -14,10 +14,12 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from country_api.auth import current_staff
+from country_api.deps import Resources
 from country_api.observability import install as install_observability
 from country_api.resources import CountryResources
 from country_api.routers import ROUTERS
 from country_api.startup import prepare_database
+from country_api.wiring import wire_domains
 from country_api.workers import worker_pool
 from gridcare.core.errors import install_error_handlers
 from gridcare.core.web import docs_options, install_web_defaults
@@ -28,6 +30,7 @@ def create_app(
 ) -> FastAPI:
     """The app; `with_workers` defaults to the `GRIDCARE_RUN_WORKERS` setting (off)."""
     resources = resources or CountryResources.build()
+    wire_domains()
     run_workers = resources.settings.run_workers if with_workers is None else with_workers
 
     @asynccontextmanager
@@ -44,7 +47,8 @@ def create_app(
         lifespan=lifespan,
         **docs_options(public=resources.settings.demo),
     )
-    app.state.resources = resources  # read through country_api/deps.py only
+    served: Resources = resources  # what deps.py reads: the type checker holds them together
+    app.state.resources = served  # read through country_api/deps.py only
     install_error_handlers(app)
     install_web_defaults(app, public_docs=resources.settings.demo, staff=current_staff)
     install_observability(app, settings=resources.settings, engine=resources.engine)

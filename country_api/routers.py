@@ -1,18 +1,16 @@
-"""Every domain's router, in the order the OpenAPI document lists them; and the hook by which
-registration (customers) reaches payments (attaching unmatched payments to a new account)."""
+"""Every domain's router, in the order the OpenAPI document lists them."""
 
 from fastapi import APIRouter
 
 from country_api.analytics.router import router as analytics
 from country_api.audit.router import router as audit
-from country_api.customers import registration_hooks
 from country_api.customers.router import router as customers
 from country_api.exports.router import router as exports
 from country_api.metering.router import router as metering
 from country_api.meters.router import router as meters
 from country_api.onboarding.router import router as onboarding
-from country_api.onboarding.waiting import attach_waiting_payments
 from country_api.payments.router import router as payments
+from country_api.payments.sms_router import router as sms_gateway
 from country_api.sites.router import router as sites
 from country_api.sms.router import router as sms
 from country_api.system.router import router as system
@@ -27,10 +25,9 @@ ROUTERS: list[APIRouter] = [
     metering,
     audit,
     payments,
+    sms_gateway,
     sms,
     tariffs,
     analytics,
     exports,
 ]
-
-registration_hooks.provide(attach_waiting_payments)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
@@ -31,7 +31,10 @@ class Cache(Protocol):
 
 
 class MemoryCache:
-    def __init__(self) -> None:
+    """In this process; `clock` (seconds, monotonic) is injectable so tests need not wait."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._entries: dict[str, tuple[float, str]] = {}
         self._tags: dict[str, set[str]] = {}
 
@@ -40,13 +43,13 @@ class MemoryCache:
         if entry is None:
             return None
         expires, text = entry
-        if time.monotonic() >= expires:
+        if self._clock() >= expires:
             self._entries.pop(key, None)
             return None
         return json.loads(text)
 
     async def set(self, key: str, value: Any, *, ttl: float, tags: Collection[str] = ()) -> None:
-        self._entries[key] = (time.monotonic() + ttl, json.dumps(value))
+        self._entries[key] = (self._clock() + ttl, json.dumps(value))
         for tag in tags:
             self._tags.setdefault(tag, set()).add(key)
 

@@ -11,8 +11,8 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from federation_gateway.auth.ratelimit import LoginLimiter
 from federation_gateway.config import Settings
+from federation_gateway.ratelimit import LoginLimiter
 from federation_gateway.resources import GatewayResources
 from federation_gateway.tokens import TokenIssuer
 from gridcare.core.db import unit_of_work

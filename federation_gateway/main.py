@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from federation_gateway.auth.router import router as auth_router
-from federation_gateway.auth.tokens import bearer_claims
 from federation_gateway.cache import Cache
+from federation_gateway.claims import bearer_claims
 from federation_gateway.config import Settings, load_settings
 from federation_gateway.employees.router import router as employees_router
 from federation_gateway.observability import install as install_observability

@@ -1,7 +1,8 @@
 """What a gateway process holds for its lifetime: settings, database, signing key, log-in
-limits, the HTTP client to the countries (opened by the app's lifespan) and the rollups' state.
+limits, the HTTP client to the countries (opened by the app's lifespan) and the rollups' cache.
 
-Routes read these through `deps.py` only.
+Routes read these through `deps.py` only. Like `deps.py`, this module imports no domain
+(`federation_gateway/__init__.py`): the rollups keep their own state on the app.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from dataclasses import dataclass
 import httpx
 from sqlalchemy import Engine
 
-from federation_gateway.auth.ratelimit import LoginLimiter, make_login_limiter
 from federation_gateway.cache import Cache
 from federation_gateway.config import Settings
-from federation_gateway.rollups.context import RollupContext
+from federation_gateway.ratelimit import LoginLimiter, make_login_limiter
 from federation_gateway.tokens import TokenIssuer
 
 
@@ -30,8 +30,6 @@ class GatewayResources:
     """The rollups' cache; Redis (or in-process) from the settings when None."""
     http: httpx.AsyncClient | None = None
     """Opened and closed by the app's lifespan."""
-    rollups: RollupContext | None = None
-    """Made on the first rollup."""
 
     @staticmethod
     def limiter_for(settings: Settings) -> LoginLimiter:

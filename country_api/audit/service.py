@@ -7,12 +7,14 @@ their values) so an audit row reads the same in the API, in SQL and in an export
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+import psycopg
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -108,3 +110,29 @@ def get_mutation(*, session: Session, mutation_id: int, lock: bool = False) -> M
     if mutation is None:
         raise NotFound(f"no mutation {mutation_id}")
     return mutation
+
+
+def record_inserts(
+    *, session: Session, actor: str, table: str, rows: list[tuple[object, Mapping[str, Any]]]
+) -> None:
+    """One `insert` audit row per (record id, new values), in the caller's transaction, written
+    with COPY: for bulk operations (an import of thousands of customers) where a statement per
+    row would dominate."""
+    if not rows:
+        return
+    with (
+        raw_connection(session)
+        .cursor()
+        .copy(
+            "COPY mutations (actor, action, table_name, record_id, new_values) FROM STDIN"
+        ) as copy
+    ):
+        for record_id, new in rows:
+            copy.write_row((actor, "insert", table, str(record_id), json.dumps(json_safe(new))))
+
+
+def raw_connection(session: Session) -> psycopg.Connection[Any]:
+    """The psycopg connection under the session's transaction (for COPY)."""
+    connection = session.connection().connection.driver_connection
+    assert isinstance(connection, psycopg.Connection)
+    return connection

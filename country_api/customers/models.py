@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import Column, DateTime, Enum, func
@@ -27,6 +28,35 @@ class CustomerType(StrEnum):
     INSTITUTION = "institution"
 
 
+class Category(StrEnum):
+    """The customer category funders' reports count (beside the tariff-facing `customer_type`)."""
+
+    HOUSEHOLD = "household"
+    BUSINESS = "business"
+    INSTITUTION = "institution"
+    """Institution or public: schools, clinics, churches, offices."""
+    PRODUCTIVE_USE = "productive_use"
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+
+
+CATEGORY_OF_TYPE = {
+    CustomerType.HOUSEHOLD: Category.HOUSEHOLD,
+    CustomerType.BUSINESS: Category.BUSINESS,
+    CustomerType.INSTITUTION: Category.INSTITUTION,
+}
+TYPE_OF_CATEGORY = {
+    Category.HOUSEHOLD: CustomerType.HOUSEHOLD,
+    Category.BUSINESS: CustomerType.BUSINESS,
+    Category.INSTITUTION: CustomerType.INSTITUTION,
+    Category.PRODUCTIVE_USE: CustomerType.BUSINESS,
+}
+
+
 class CustomerBase(SQLModel):
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(default="", max_length=100)
@@ -35,6 +65,15 @@ class CustomerBase(SQLModel):
     customer_type: CustomerType = Field(
         default=CustomerType.HOUSEHOLD, sa_type=stored_as_value(CustomerType)
     )
+    category: Category = Field(default=Category.HOUSEHOLD, sa_type=stored_as_value(Category))
+    gender: Gender | None = Field(default=None, sa_type=stored_as_value(Gender))
+    latitude: Decimal | None = Field(default=None, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(default=None, max_digits=9, decimal_places=6)
+    village: str | None = Field(default=None, max_length=100)
+    plot_number: str | None = Field(default=None, max_length=40)
+    second_phone: str | None = Field(default=None, max_length=20)
+    rooms: int | None = None
+    appliances: int | None = None
 
 
 class Customer(CustomerBase, table=True):
@@ -45,6 +84,8 @@ class Customer(CustomerBase, table=True):
     connected_at: dt.date | None = None
     terminated_at: dt.date | None = None
     active: bool = True
+    import_key: str | None = Field(default=None, max_length=64)
+    """Set by a bulk import: a hash of the row's identity, so re-importing creates nothing twice."""
     created_at: dt.datetime = Field(
         default=None,  # set by the database
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from sqlmodel import Session
+from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi.responses import Response
+from sqlmodel import Session, select
 
 from country_api.auth import Reader, Staff, require
-from country_api.customers import registration_hooks, search, service
+from country_api.customers import bulk_import, registration_hooks, search, service
+from country_api.customers.account_meters import open_meters_by_account
+from country_api.customers.duplicates import find_duplicates
 from country_api.customers.models import Account, Customer
 from country_api.customers.schemas import (
     MAX_PAGE_SIZE,
@@ -17,9 +20,13 @@ from country_api.customers.schemas import (
     CustomerPage,
     CustomerSummary,
     CustomerUpdate,
+    DuplicateAnswer,
+    DuplicateQuery,
+    ImportReport,
 )
 from country_api.deps import CountryDep, SessionDep, SettingsDep
-from country_api.meters.assignments import open_meters_by_account
+from country_api.sites.models import Site
+from gridcare.core.phones import normalise_phone
 from gridcare.core.roles import Permission
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
@@ -82,23 +89,117 @@ def list_customers(
     )
 
 
+def _phones(country: str, *raw: str | None) -> list[str | None]:
+    phones: list[str | None] = []
+    for value in raw:
+        try:
+            phones.append(normalise_phone(value, country))
+        except ValueError:
+            phones.append(None)  # checked when saving; a typo finds no duplicate
+    return phones
+
+
 @router.post("", status_code=201, response_model=CustomerDetail, responses=ERRORS)
 def create_customer(
-    data: CustomerCreate,
-    session: SessionDep,
-    staff: Writer,
-    country: Country,
-    config: CountryDep,
+    data: CustomerCreate, session: SessionDep, staff: Writer, country: CountryDep
 ) -> CustomerDetail:
-    """Register; unmatched payments whose remark named this new account number attach to it
-    (audited). Ones matching only by phone are offered on the customer's page instead."""
+    """Register a customer and open their first account (`account_number`). Possible duplicates
+    at any site are returned as `warnings` (check first with `POST /api/customers/duplicates`).
+    Unmatched payments whose remark named this new account number attach to it (audited); ones
+    matching only by phone are offered on the customer's page instead."""
     registration = service.create_customer(
-        session=session, actor=staff.username, country=country, data=data
+        session=session,
+        actor=staff.username,
+        country=country.code,
+        data=data,
+        rules=country.registration,
     )
     registration_hooks.after_registration(
-        session=session, country=config, account=registration.account, actor=staff.username
+        session=session, country=country, account=registration.account, actor=staff.username
     )
-    return customer_detail(session, registration.customer)
+    customer = registration.customer
+    warnings = find_duplicates(
+        session=session,
+        first_name=customer.first_name,
+        last_name=customer.last_name,
+        phones=[customer.phone, customer.second_phone],
+        national_id=customer.national_id,
+        exclude_id=customer.id,
+    )
+    return customer_detail(session, customer).model_copy(update={"warnings": warnings})
+
+
+@router.post("/duplicates", response_model=DuplicateAnswer, responses=ERRORS)
+def check_duplicates(
+    data: DuplicateQuery, session: SessionDep, staff: Reader, country: Country
+) -> DuplicateAnswer:
+    """Customers at any site who may be this person: the same national id, or the same phone
+    with a similar name. Nothing is saved."""
+    matches = find_duplicates(
+        session=session,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        phones=_phones(country, data.phone, data.second_phone),
+        national_id=data.national_id,
+    )
+    return DuplicateAnswer(matches=matches)
+
+
+IMPORT_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    413: {"description": "the file is too large or has too many rows"},
+    422: {"description": "the file cannot be read (extension, encoding, header); names `file`"},
+}
+
+
+@router.post("/import", response_model=ImportReport, responses=IMPORT_ERRORS)
+async def import_customers(
+    session: SessionDep,
+    staff: Writer,
+    country: CountryDep,
+    file: Annotated[UploadFile, File(description="a .csv or .xlsx sheet, header in row 1")],
+    dry_run: bool = True,
+    partial: bool = False,
+) -> ImportReport:
+    """Check (`dry_run=true`, the default) or import a spreadsheet of customers.
+
+    Every row is checked like a registration; the report lists problems by spreadsheet row and
+    field. An import is all-or-nothing unless `partial=true` (then the valid rows are imported).
+    Rows imported before (the same person at the same site) are `skipped`, never created twice.
+    """
+    content = await file.read(bulk_import.MAX_BYTES + 1)
+    return bulk_import.import_customers(
+        session=session,
+        actor=staff.username,
+        country=country.code,
+        rules=country.registration,
+        filename=file.filename or "",
+        content=content,
+        dry_run=dry_run,
+        partial=partial,
+    )
+
+
+@router.get(
+    "/import/template",
+    responses={200: {"content": {"text/csv": {}, bulk_import.XLSX: {}}}, **ERRORS},
+    response_class=Response,
+)
+def import_template(
+    session: SessionDep,
+    staff: Reader,
+    country: CountryDep,
+    format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "xlsx",
+) -> Response:
+    """The sheet to fill: the header (with this country's extra fields), help and the sites."""
+    name = f"customers-{country.slug}.{format}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if format == "csv":
+        body = bulk_import.template_csv(country.registration)
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+    sites = list(session.exec(select(Site).order_by(Site.code)))
+    body = bulk_import.template_xlsx(country.registration, sites)
+    return Response(body, media_type=bulk_import.XLSX, headers=headers)
 
 
 @router.get("/{account_number}", response_model=CustomerDetail, responses=ERRORS)
@@ -113,13 +214,14 @@ def update_customer(
     data: CustomerUpdate,
     session: SessionDep,
     staff: Writer,
-    country: Country,
+    country: CountryDep,
 ) -> CustomerDetail:
     customer = service.update_customer(
         session=session,
         actor=staff.username,
-        country=country,
+        country=country.code,
         account_number=account_number,
         data=data,
+        rules=country.registration,
     )
     return customer_detail(session, customer)

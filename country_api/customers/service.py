@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func
@@ -13,9 +14,18 @@ from sqlmodel import Session, col, select
 
 from country_api.audit.models import Mutation
 from country_api.audit.service import changed_values, record_mutation
-from country_api.customers.models import Account, Customer, SiteAccountSequence
+from country_api.customers.models import (
+    CATEGORY_OF_TYPE,
+    TYPE_OF_CATEGORY,
+    Account,
+    Category,
+    Customer,
+    CustomerType,
+    SiteAccountSequence,
+)
 from country_api.customers.schemas import NOT_NULLABLE_UPDATES, CustomerCreate, CustomerUpdate
 from country_api.sites.models import Site
+from gridcare.core.countries import RegistrationConfig
 from gridcare.core.errors import InvalidInput, NotFound
 from gridcare.core.phones import normalise_phone
 
@@ -25,11 +35,21 @@ AUDITED_FIELDS = (
     "phone",
     "national_id",
     "customer_type",
+    "category",
+    "gender",
+    "latitude",
+    "longitude",
+    "village",
+    "plot_number",
+    "second_phone",
+    "rooms",
+    "appliances",
     "site_code",
     "connected_at",
     "terminated_at",
     "active",
 )
+NO_RULES = RegistrationConfig()
 ACCOUNT_NUMBER = re.compile(r"^(\d{4,})([A-Z]{3})$")
 
 
@@ -65,32 +85,135 @@ def customer_values(customer: Customer) -> dict[str, Any]:
 
 def _site_code(session: Session, raw: str) -> str:
     code = raw.strip().upper()
-    if session.get(Site, code) is None:
+    site = session.get(Site, code)
+    if site is None:
         raise InvalidInput.for_field("site_code", f"unknown site {code!r} in this country")
+    if not site.active:
+        raise InvalidInput.for_field("site_code", f"site {code} is inactive")
     return code
 
 
-def _phone(raw: str | None, country: str) -> str | None:
+def _phone(raw: str | None, country: str, field: str = "phone") -> str | None:
     try:
         return normalise_phone(raw, country)
     except ValueError as error:
-        raise InvalidInput.for_field("phone", str(error)) from None
+        raise InvalidInput.for_field(field, str(error)) from None
+
+
+Problems = list[tuple[str, str]]
+
+
+MICRODEGREE = Decimal("0.000001")
+
+
+def _coordinate(value: float | None) -> Decimal | None:
+    """Six decimals (about 11 cm), as the column stores it: audit values match the row's."""
+    return None if value is None else Decimal(str(value)).quantize(MICRODEGREE)
+
+
+def check_position(
+    latitude: float | None, longitude: float | None, rules: RegistrationConfig
+) -> Problems:
+    """Both or neither, and inside the country's box when the country file gives one."""
+    if (latitude is None) != (longitude is None):
+        missing = "longitude" if longitude is None else "latitude"
+        return [(missing, "give both latitude and longitude, or neither")]
+    bounds = rules.bounds
+    if latitude is None or longitude is None or bounds is None:
+        return []
+    problems: Problems = []
+    if not bounds.min_latitude <= latitude <= bounds.max_latitude:
+        problems.append(
+            ("latitude", f"outside this country ({bounds.min_latitude} to {bounds.max_latitude})")
+        )
+    if not bounds.min_longitude <= longitude <= bounds.max_longitude:
+        problems.append(
+            (
+                "longitude",
+                f"outside this country ({bounds.min_longitude} to {bounds.max_longitude})",
+            )
+        )
+    return problems
+
+
+def check_extra_fields(values: dict[str, Any], rules: RegistrationConfig) -> Problems:
+    asked = {str(field) for field in rules.extra_fields}
+    return [
+        (field, f"this country does not record {field} (see registration.extra_fields)")
+        for field in ("rooms", "appliances")
+        if values.get(field) is not None and field not in asked
+    ]
+
+
+def type_and_category(
+    customer_type: CustomerType | None, category: Category | None
+) -> tuple[CustomerType, Category]:
+    """Either one gives the other: household/business/institution map one to one; productive
+    use is billed as a business."""
+    if customer_type is None and category is None:
+        return CustomerType.HOUSEHOLD, Category.HOUSEHOLD
+    if customer_type is None:
+        assert category is not None
+        return TYPE_OF_CATEGORY[category], category
+    return customer_type, category or CATEGORY_OF_TYPE[customer_type]
+
+
+def registration_values(
+    data: CustomerCreate, *, country: str, rules: RegistrationConfig
+) -> tuple[dict[str, Any], Problems]:
+    """The customer's columns (site aside) from what was sent, and every problem found."""
+    problems: Problems = []
+    phones: dict[str, str | None] = {}
+    for field in ("phone", "second_phone"):
+        try:
+            phones[field] = normalise_phone(getattr(data, field), country)
+        except ValueError as error:
+            problems.append((field, str(error)))
+            phones[field] = None
+    problems += check_position(data.latitude, data.longitude, rules)
+    problems += check_extra_fields({"rooms": data.rooms, "appliances": data.appliances}, rules)
+    customer_type, category = type_and_category(data.customer_type, data.category)
+    values = {
+        "first_name": data.first_name,
+        "last_name": data.last_name,
+        "phone": phones["phone"],
+        "second_phone": phones["second_phone"],
+        "national_id": data.national_id or None,
+        "customer_type": customer_type,
+        "category": category,
+        "gender": data.gender,
+        "latitude": _coordinate(data.latitude),
+        "longitude": _coordinate(data.longitude),
+        "village": data.village or None,
+        "plot_number": data.plot_number or None,
+        "rooms": data.rooms,
+        "appliances": data.appliances,
+        "connected_at": data.connected_at,
+    }
+    return values, problems
+
+
+def raise_problems(problems: Problems) -> None:
+    if problems:
+        raise InvalidInput(
+            "; ".join(f"{field}: {message}" for field, message in problems),
+            fields=[{"field": field, "message": message} for field, message in problems],
+        )
 
 
 def create_customer(
-    *, session: Session, actor: str, country: str, data: CustomerCreate
+    *,
+    session: Session,
+    actor: str,
+    country: str,
+    data: CustomerCreate,
+    rules: RegistrationConfig = NO_RULES,
 ) -> Registration:
     """Register a customer with their first account, audited, in one transaction."""
     site_code = _site_code(session, data.site_code)
-    customer = Customer(
-        first_name=data.first_name,
-        last_name=data.last_name,
-        phone=_phone(data.phone, country),
-        national_id=data.national_id or None,
-        customer_type=data.customer_type,
-        site_code=site_code,
-        connected_at=data.connected_at,
-    )
+    values, problems = registration_values(data, country=country, rules=rules)
+    raise_problems(problems)
+    customer = Customer(**values, site_code=site_code)
     session.add(customer)
     session.flush()
     assert customer.id is not None
@@ -185,17 +308,39 @@ def apply_customer_changes(
 
 
 def update_customer(
-    *, session: Session, actor: str, country: str, account_number: str, data: CustomerUpdate
+    *,
+    session: Session,
+    actor: str,
+    country: str,
+    account_number: str,
+    data: CustomerUpdate,
+    rules: RegistrationConfig = NO_RULES,
 ) -> Customer:
     customer, _ = get_customer_by_account(session=session, account_number=account_number, lock=True)
     changes = data.model_dump(exclude_unset=True)
     for field in NOT_NULLABLE_UPDATES & changes.keys():
         if changes[field] is None:
             raise InvalidInput.for_field(field, "may not be null")
-    if "phone" in changes:
-        changes["phone"] = _phone(changes["phone"], country)
-    if "national_id" in changes:
-        changes["national_id"] = changes["national_id"] or None
+    for field in ("phone", "second_phone"):
+        if field in changes:
+            changes[field] = _phone(changes[field], country, field)
+    for field in ("national_id", "village", "plot_number"):
+        if field in changes:
+            changes[field] = changes[field] or None
+    problems: Problems = []
+    if "latitude" in changes or "longitude" in changes:
+        latitude = changes.get("latitude", customer.latitude)
+        longitude = changes.get("longitude", customer.longitude)
+        problems += check_position(
+            None if latitude is None else float(latitude),
+            None if longitude is None else float(longitude),
+            rules,
+        )
+        for field in ("latitude", "longitude"):
+            if field in changes:
+                changes[field] = _coordinate(changes[field])
+    problems += check_extra_fields(changes, rules)
+    raise_problems(problems)
     apply_customer_changes(session=session, actor=actor, customer=customer, changes=changes)
     return customer
 

@@ -66,6 +66,13 @@ EXPORTS: dict[ExportName, ExportDefinition] = {
             Column("Terminated", Kind.DATE, 12),
             Column("Active", Kind.BOOLEAN, 8),
             Column("Created (local time)", Kind.DATETIME, 18),
+            Column("Category", Kind.TEXT, 14),
+            Column("Gender", Kind.TEXT, 8),
+            Column("Village", Kind.TEXT, 16),
+            Column("Plot", Kind.TEXT, 10),
+            Column("Second phone", Kind.TEXT, 16),
+            Column("Latitude", Kind.NUMBER, 11),
+            Column("Longitude", Kind.NUMBER, 11),
         ),
         _within(
             """
@@ -73,7 +80,9 @@ EXPORTS: dict[ExportName, ExportDefinition] = {
                (SELECT string_agg(a.account_number, ', ' ORDER BY a.account_number)
                 FROM accounts a WHERE a.customer_id = c.id),
                c.first_name, c.last_name, c.phone, c.national_id, c.customer_type, c.site_code,
-               c.connected_at, c.terminated_at, c.active, c.created_at AT TIME ZONE :tz
+               c.connected_at, c.terminated_at, c.active, c.created_at AT TIME ZONE :tz,
+               c.category, c.gender, c.village, c.plot_number, c.second_phone,
+               c.latitude, c.longitude
         FROM customers c
         """,
             column="c.created_at",

@@ -15,7 +15,6 @@ from country_api.meters.assignments import (
     apply_assignment_state,
     assignment_state,
     flush_or_conflict,
-    open_meters_by_account,
     set_meter_status,
 )
 from country_api.meters.models import (
@@ -33,7 +32,6 @@ __all__ = [
     "decommission_meter",
     "list_meters",
     "meter_view",
-    "open_meters_by_account",
     "register_meter",
     "replace_meter",
 ]

@@ -23,7 +23,6 @@ from country_api.payments.models import Payment, WebhookPayment
 from country_api.payments.parsing import parsed_json
 from country_api.payments.settlement import (
     Claim,
-    IncomingSms,
     IngestResult,
     claim_from_parsed,
     paid_result,
@@ -31,7 +30,7 @@ from country_api.payments.settlement import (
 )
 from country_api.plugins.payments.chain import parse_with
 from country_api.plugins.payments.protocol import ParsedPayment, PaymentParser, Rejection
-from country_api.sms.models import Outcome, SmsMessage
+from country_api.sms.models import IncomingSms, Outcome, SmsMessage
 from country_api.sms.store import content_hash, finish_message, store_message
 from gridcare.core.countries import CountryConfig
 from gridcare.core.errors import Conflict, InvalidInput, NotFound

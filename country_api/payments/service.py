@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from country_api.audit.service import record_mutation
 from country_api.customers.models import Account
 from country_api.payments.allocation import find_account
+from country_api.payments.dead_credits import revive_dead
 from country_api.payments.fees import fees_owed
 from country_api.payments.ledger import credit_totals, post_payment, reverse_payment
 from country_api.payments.models import (
@@ -23,7 +24,6 @@ from country_api.payments.models import (
     PaymentPage,
     PaymentPublic,
 )
-from country_api.payments.outbox import revive_dead
 from gridcare.core.countries import CountryConfig
 from gridcare.core.errors import Conflict, InvalidInput, NotFound
 from gridcare.core.money import major_string, to_minor

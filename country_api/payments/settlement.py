@@ -25,15 +25,6 @@ from gridcare.core.money import major_string
 PARKED_REASON = "payment automation is off: held for staff to allocate"
 
 
-@dataclass(frozen=True)
-class IncomingSms:
-    gateway_message_id: str
-    sender: str
-    content: str
-    sms_sent: dt.datetime | None = None
-    sms_received: dt.datetime | None = None
-
-
 @dataclass
 class IngestResult:
     id: str

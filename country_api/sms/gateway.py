@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from country_api.deps import SettingsDep
-from country_api.payments.settlement import IncomingSms
+from country_api.sms.models import IncomingSms
 from gridcare.core.errors import AppError, Unauthorized
 
 MAX_MESSAGES = 500

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -22,6 +23,17 @@ class Outcome(StrEnum):
     REJECTED = "rejected"
     PARKED = "parked"
     """A valid payment held for staff because `features.payment_automation` is off."""
+
+
+@dataclass(frozen=True)
+class IncomingSms:
+    """One message as the SMS gateway delivered it, before it is stored (`store.py`)."""
+
+    gateway_message_id: str
+    sender: str
+    content: str
+    sms_sent: dt.datetime | None = None
+    sms_received: dt.datetime | None = None
 
 
 class SmsMessage(SQLModel, table=True):

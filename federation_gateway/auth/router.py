@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from federation_gateway.auth.tokens import Claims
+from federation_gateway.claims import Claims
 from federation_gateway.config import Settings
 from federation_gateway.deps import IssuerDep, LoginLimiterDep, SessionDep, SettingsDep
 from federation_gateway.employees import service

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from federation_gateway.auth.tokens import Claims, TokenClaims
+from federation_gateway.claims import Claims, TokenClaims
 from federation_gateway.deps import SessionDep
 from federation_gateway.employees import service
 from federation_gateway.employees.models import EmployeePublic

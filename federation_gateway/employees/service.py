@@ -9,15 +9,15 @@ from collections.abc import Collection, Mapping
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from federation_gateway.auth.passwords import (
+from federation_gateway.config import known_country_codes
+from federation_gateway.employees.models import Employee
+from federation_gateway.employees.passwords import (
     MIN_LENGTH,
     hash_password,
     needs_rehash,
     spend_verification_time,
     verify_password,
 )
-from federation_gateway.config import known_country_codes
-from federation_gateway.employees.models import Employee
 from gridcare.core.errors import InvalidInput, NotFound, Unauthorized
 from gridcare.core.roles import Role
 

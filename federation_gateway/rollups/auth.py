@@ -15,7 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from federation_gateway.auth.tokens import TokenClaims, bearer_claims
+from federation_gateway.claims import TokenClaims, bearer_claims
 from federation_gateway.deps import SessionDep
 from federation_gateway.employees.service import find_employee
 from federation_gateway.tokens import TokenIssuer

@@ -22,8 +22,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.types import ASGIApp
 
 from federation_gateway.cache import make_cache
 from federation_gateway.deps import HttpDep, ResourcesDep
@@ -48,15 +50,21 @@ Countries = Annotated[
 ]
 
 
-def rollup_context(resources: ResourcesDep, client: HttpDep) -> RollupContext:
-    """Made on first use and kept with the app's resources (a given `rollup_cache` is used)."""
-    if resources.rollups is None:
+_CONTEXTS: WeakKeyDictionary[ASGIApp, RollupContext] = WeakKeyDictionary()
+"""Each gateway app's rollup context, made on first use. The rollups own it: the gateway's
+resources sit below every domain and cannot name it."""
+
+
+def rollup_context(request: Request, resources: ResourcesDep, client: HttpDep) -> RollupContext:
+    """The app's context (a `rollup_cache` given to `create_app` is used)."""
+    context = _CONTEXTS.get(request.app)
+    if context is None:
         settings = resources.settings
         options = RollupSettings()
         cache = resources.rollup_cache or make_cache(
             settings.redis_url, prefix=options.cache_prefix
         )
-        resources.rollups = RollupContext(
+        context = RollupContext(
             client=client,
             settings=settings,
             engine=resources.engine,
@@ -65,7 +73,8 @@ def rollup_context(resources: ResourcesDep, client: HttpDep) -> RollupContext:
             ttl_seconds=options.rollup_cache_seconds,
             seed_shipped_rates=options.fx_seed_shipped_file,
         )
-    return resources.rollups
+        _CONTEXTS[request.app] = context
+    return context
 
 
 @dataclass(frozen=True)

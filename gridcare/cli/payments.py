@@ -27,7 +27,7 @@ def outbox(
     """Count credit outbox rows by status (pending, done, dead)."""
     _country_env(country)
     from country_api.config import load_settings
-    from country_api.payments.outbox import outbox_counts
+    from country_api.payments.dead_credits import outbox_counts
     from gridcare.core.db import make_engine
 
     settings = load_settings()

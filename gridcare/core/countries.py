@@ -12,13 +12,21 @@ import datetime as dt
 import re
 import zoneinfo
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_currency_name
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from gridcare.core.paths import CONFIG_DIR
 
@@ -39,6 +47,9 @@ class SiteConfig(_Strict):
     name: str
     meter_platform: str | None = None
     """Meter platform plugin for this site's credits; the country default when unset."""
+    district: str | None = None
+    alt_names: list[str] = []
+    """Other spellings staff and registries use (searchable beside the name)."""
 
     @field_validator("code")
     @classmethod
@@ -84,6 +95,40 @@ class FeaturesConfig(_Strict):
     meter_credit: bool = True
 
 
+class BoundsConfig(_Strict):
+    """The box a GPS position must fall in (decimal degrees, WGS 84)."""
+
+    min_latitude: Annotated[float, Field(ge=-90, le=90)]
+    max_latitude: Annotated[float, Field(ge=-90, le=90)]
+    min_longitude: Annotated[float, Field(ge=-180, le=180)]
+    max_longitude: Annotated[float, Field(ge=-180, le=180)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BoundsConfig:
+        if self.min_latitude >= self.max_latitude or self.min_longitude >= self.max_longitude:
+            raise ValueError("each min_ must be below its max_")
+        return self
+
+    def contains(self, latitude: float, longitude: float) -> bool:
+        return (
+            self.min_latitude <= latitude <= self.max_latitude
+            and self.min_longitude <= longitude <= self.max_longitude
+        )
+
+
+class ExtraField(StrEnum):
+    """Registration fields a country records only when its operator asks for them."""
+
+    ROOMS = "rooms"
+    APPLIANCES = "appliances"
+
+
+class RegistrationConfig(_Strict):
+    bounds: BoundsConfig | None = None
+    """GPS positions outside this box are refused; no check when unset."""
+    extra_fields: list[ExtraField] = []
+
+
 class CountryConfig(_Strict):
     code: str
     name: str
@@ -98,6 +143,7 @@ class CountryConfig(_Strict):
     payments: PaymentsConfig
     meters: MetersConfig
     features: FeaturesConfig = FeaturesConfig()
+    registration: RegistrationConfig = RegistrationConfig()
     sites: list[SiteConfig] = []
 
     @field_validator("code")

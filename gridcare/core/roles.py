@@ -9,6 +9,7 @@
 | payments.write      |    yes     |                  |   yes   |     |               |        |
 | sms.allocate        |    yes     |                  |   yes   |     |      yes      |        |
 | tariffs.write       |    yes     |                  |   yes   |     |               |        |
+| sites.write         |    yes     |                  |         |     |               |        |
 | mutations.revert    |    yes     |                  |         |     |               |        |
 | global.read         |    yes     |       yes        |         |     |               |        |
 
@@ -38,6 +39,7 @@ class Permission(StrEnum):
     PAYMENTS_WRITE = "payments.write"
     SMS_ALLOCATE = "sms.allocate"
     TARIFFS_WRITE = "tariffs.write"
+    SITES_WRITE = "sites.write"
     MUTATIONS_REVERT = "mutations.revert"
     GLOBAL_READ = "global.read"
 
@@ -50,6 +52,7 @@ _GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.PAYMENTS_WRITE: frozenset({Role.SUPERADMIN, Role.FINANCE}),
     Permission.SMS_ALLOCATE: frozenset({Role.SUPERADMIN, Role.FINANCE, Role.CUSTOMER_CARE}),
     Permission.TARIFFS_WRITE: frozenset({Role.SUPERADMIN, Role.FINANCE}),
+    Permission.SITES_WRITE: frozenset({Role.SUPERADMIN}),
     Permission.MUTATIONS_REVERT: frozenset({Role.SUPERADMIN}),
     Permission.GLOBAL_READ: frozenset({Role.SUPERADMIN, Role.REGIONAL_MANAGER}),
 }

@@ -93,6 +93,7 @@ def insert_customers(
             "phone",
             "national_id",
             "customer_type",
+            "category",
             "site_code",
             "connected_at",
             "terminated_at",
@@ -108,6 +109,7 @@ def insert_customers(
                 d.phone,
                 d.national_id,
                 d.customer_type,
+                d.customer_type,  # the funders' category of the three types is the same word
                 d.site_code,
                 d.connected_at,
                 d.terminated_at,

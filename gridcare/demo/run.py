@@ -11,30 +11,27 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
 from rich.console import Console
-from rich.text import Text
 
 from gridcare.core.countries import CountryConfig, load_all_countries
 from gridcare.demo.credentials import DemoCredentials, load_credentials
 from gridcare.demo.databases import database_server, prepare_databases
 from gridcare.demo.services import (
     PortTaken,
-    Service,
     ServiceSpec,
     check_ports_free,
-    restart_delay,
-    restart_service,
     running_services,
     wait_until_healthy,
 )
 from gridcare.demo.steps import SeedStep, StepErrorHandler
 from gridcare.demo.summary import print_summary
+from gridcare.demo.supervise import relay_to, report_failed_start, supervise
 
 GATEWAY = "gateway"
 GATEWAY_PORT = 8000
@@ -96,10 +93,10 @@ def _run(options: DemoOptions, console: Console, stop: _StopRequest) -> int:
         )
         specs = service_specs(countries, options.ports, urls=urls, credentials=credentials)
         console.print(f"[green]✓[/] ready to serve after {time.monotonic() - started:.1f} s")
-        with running_services(specs, _relay_to(console)) as services:
+        with running_services(specs, relay_to(console)) as services:
             failed = wait_until_healthy(services, options.startup_timeout)
             if failed:
-                _report_failed_start(failed, console)
+                report_failed_start(failed, console)
                 return 1
             print_summary(
                 console,
@@ -110,7 +107,7 @@ def _run(options: DemoOptions, console: Console, stop: _StopRequest) -> int:
                 server=server,
                 data_dir=data_dir,
             )
-            return _supervise(services, console)
+            return supervise(services, console)
 
 
 def _prepare_data(
@@ -219,42 +216,6 @@ def service_specs(
     ]
 
 
-def _supervise(services: list[Service], console: Console) -> int:
-    """Watch the children until a signal stops the demo; a child that dies is reported and
-    started again after a growing delay, as ECS or systemd would."""
-    relay = _relay_to(console)
-    while True:
-        now = time.monotonic()
-        for service in services:
-            if service.alive:
-                continue
-            if not service.exit_reported:
-                service.exit_reported = True
-                delay = restart_delay(service.restarts)
-                service.restart_at = now + delay
-                console.print(
-                    f"[red]✗ the {service.spec.title} ({service.spec.url}) stopped"
-                    f" (exit code {service.process.returncode})[/]; restarting it in {delay:g} s"
-                )
-            elif service.restart_at is not None and now >= service.restart_at:
-                restart_service(service, relay)
-                console.print(
-                    f"[yellow]↻ the {service.spec.title} restarted (restart {service.restarts})[/]"
-                )
-        time.sleep(0.5)
-
-
-def _report_failed_start(failed: list[Service], console: Console) -> None:
-    for service in failed:
-        state = (
-            f"exited with code {service.process.returncode}"
-            if not service.alive
-            else "did not answer /health in time"
-        )
-        console.print(f"[red]✗ the {service.spec.title} {state}[/] (its output is above)")
-    console.print("[red]Stopping the demo.[/]")
-
-
 def _step_error_reporter(console: Console, stop: _StopRequest) -> StepErrorHandler:
     def report(step: SeedStep, error: Exception) -> None:
         if stop.reason is not None:  # the error is the interrupted query: stop, do not go on
@@ -266,14 +227,6 @@ def _step_error_reporter(console: Console, stop: _StopRequest) -> StepErrorHandl
         )
 
     return report
-
-
-def _relay_to(console: Console) -> Callable[[ServiceSpec, str], None]:
-    def relay(spec: ServiceSpec, line: str) -> None:
-        prefix = (f"{spec.name:>7} │ ", "dim")
-        console.print(Text.assemble(prefix, line), highlight=False, soft_wrap=True)
-
-    return relay
 
 
 class _StopRequest:

@@ -7,7 +7,6 @@ import datetime as dt
 import socket
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -39,6 +38,7 @@ from gridcare.demo.payments import seed_payments
 from gridcare.demo.seed import seed_country
 from tests.support.countries import country_settings
 from tests.support.databases import DatabaseFactory
+from tests.support.waiting import eventually_blocking
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 ADMIN, ADMIN_PASSWORD = "admin", "browser-admin-password"
@@ -98,11 +98,11 @@ def serving(app: FastAPI, sock: socket.socket) -> Iterator[None]:
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("a test server did not start")
-        time.sleep(0.02)
+    eventually_blocking(
+        lambda: server.started or not thread.is_alive(), within=30, message="a test server"
+    )
+    if not server.started:
+        raise RuntimeError("a test server stopped while starting")
     try:
         yield
     finally:

@@ -7,7 +7,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +22,7 @@ from gridcare.core.countries import load_all_countries, load_country
 from gridcare.core.paths import CONFIG_DIR
 from tests.infra.terraform_config import assert_country_files_fit_the_module
 from tests.support.databases import DatabaseFactory
+from tests.support.waiting import eventually_blocking
 
 runner = CliRunner()
 GRIDCARE = Path(sys.executable).with_name("gridcare")
@@ -71,20 +71,20 @@ def serving_country(slug: str, config_dir: Path, database_url: str) -> Iterator[
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     url = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        if process.poll() is not None:
+            pytest.fail(
+                f"the country API exited: {process.stdout.read() if process.stdout else ''}"
+            )
+        try:
+            httpx.get(f"{url}/health", timeout=1)
+        except httpx.TransportError:
+            return False
+        return True
+
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(
-                    f"the country API exited: {process.stdout.read() if process.stdout else ''}"
-                )
-            try:
-                httpx.get(f"{url}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the country API did not answer within 30 s")
+        eventually_blocking(answers, within=30, every=0.1, message="the country API to answer")
         yield url
     finally:
         process.terminate()

@@ -30,6 +30,7 @@ from tests.country_api.payments.factories import (
 from tests.country_api.payments.test_outbox_backlog import outbox_in_every_state
 from tests.support.countries import country_app, country_resources, running
 from tests.support.metrics import value
+from tests.support.waiting import eventually
 
 Auth = Callable[..., dict[str, str]]
 HISTOGRAM = "gridcare_http_request_duration_seconds_count"
@@ -150,15 +151,17 @@ async def test_worker_passes_are_timestamped(
     resources = country_resources("ls", ls_db, issuer, rollup_refresh_seconds=0.05)
     try:
         async with worker_pool(resources, only=["credit-outbox", "rollup-refresh"]):
-            for _ in range(100):
-                text = await scrape(ls_pay)
+            scraped = [""]
+
+            async def both_passed() -> bool:
+                scraped[0] = text = await scrape(ls_pay)
                 credit = value(text, gauge, worker="credit-outbox") or 0
                 rollups = value(text, gauge, worker="rollup-refresh") or 0
-                if credit > before and rollups > before:
-                    break
-                await asyncio.sleep(0.05)
-            else:
-                raise AssertionError(f"no worker pass recorded:\n{text}")
+                return credit > before and rollups > before
+
+            await eventually(
+                both_passed, message=lambda: f"a pass of each worker recorded:\n{scraped[0]}"
+            )
     finally:
         resources.engine.dispose()
 

@@ -8,7 +8,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -31,6 +30,7 @@ from tests.country_api.payments.factories import (
 from tests.country_api.payments.test_outbox import NO_WAIT, koios_for
 from tests.fakes.koios import FakeKoios
 from tests.support.countries import country_resources, running
+from tests.support.waiting import eventually, eventually_blocking
 
 GATEWAY_KEYS = {"sms_gateway_keys": GATEWAY_KEY}
 
@@ -40,14 +40,6 @@ async def pay(client: httpx.AsyncClient, txn: str) -> int:
     body = await post_sms(client, sms(mpesa("120.00", txn=txn)))
     assert body["results"][0]["outcome"] == "payment", body
     return int(body["results"][0]["payment_id"])
-
-
-async def until(check: object, within: float = 10.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError("not reached in time")
-        await asyncio.sleep(0.05)
 
 
 def test_the_command_line_documents_both_ways_of_running_workers() -> None:
@@ -73,12 +65,13 @@ async def test_the_api_alone_pushes_nothing_and_the_worker_pushes_it(
         async with running(create_app(api)) as client:
             add_account(ls_db, "0252SHG")
             payment = await pay(client, "APIONLY1")
-            await asyncio.sleep(1.0)  # a credit worker would have pushed within a pass
+            # Nothing runs in the background that could push it: no task but this test's.
+            assert asyncio.all_tasks() == {asyncio.current_task()}
             assert koios.credits == {}
             workers = country_resources("ls", ls_db, issuer, **options)
             worker_app = create_worker_app(workers, only=["credit-outbox"])
             async with running(worker_app, base_url="http://worker") as worker:
-                await until(lambda: str(payment) in koios.credits)
+                await eventually(lambda: str(payment) in koios.credits)
                 health = await worker.get("/health")
     assert health.status_code == 200
     assert health.json()["workers"] == ["credit-outbox"]
@@ -99,7 +92,7 @@ async def test_two_worker_processes_side_by_side_push_each_credit_once(
                 worker_pool(copies[0], only=["credit-outbox"]),
                 worker_pool(copies[1], only=["credit-outbox"]),
             ):
-                await until(lambda: len(koios.credits) == len(payments))
+                await eventually(lambda: len(koios.credits) == len(payments))
             for copy in copies:
                 copy.engine.dispose()
     assert sorted(koios.credits) == sorted(str(p) for p in payments)
@@ -130,15 +123,19 @@ def test_gridcare_worker_runs_as_its_own_process_and_stops_on_sigterm(ls_db: str
         text=True,
     )
     try:
-        answer = None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and process.poll() is None:
+        answers: list[httpx.Response] = []
+
+        def answered() -> bool:
+            assert process.poll() is None, "the worker process exited"
             try:
-                answer = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
-                break
+                answers.append(httpx.get(f"http://127.0.0.1:{port}/health", timeout=1))
             except httpx.TransportError:
-                time.sleep(0.2)
-        assert answer is not None and answer.status_code == 200, process.poll()
+                return False
+            return True
+
+        eventually_blocking(answered, within=30, every=0.1, message="the worker's /health")
+        [answer] = answers
+        assert answer.status_code == 200
         assert {"credit-outbox", "rollup-refresh", "partitions"} <= set(answer.json()["workers"])
         metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
         assert "gridcare_worker_last_success_timestamp_seconds" in metrics.text

@@ -57,7 +57,7 @@ def test_lesotho_seed_has_every_site_customers_accounts_and_meters(
     total = CUSTOMERS_PER_COUNTRY["LS"]
     assert report.customers_added == total
     seeded = counts(engine)
-    assert seeded["sites"] == len(country.sites) == 16
+    assert seeded["sites"] == len(country.sites) == 19
     assert seeded["customers"] == seeded["accounts"] == total
     with engine.connect() as connection:
         per_site = dict(

@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import psutil
 import pytest
 
 from tests.support.databases import DatabaseFactory
+from tests.support.waiting import eventually_blocking
 
 SERVICES = ("gateway", "ls", "bn", "zm")
 DEMO = [sys.executable, "-c", "import sys; from gridcare.cli import app; sys.exit(app())", "demo"]
@@ -58,13 +58,16 @@ class Demo:
         return self.log.read_text(errors="replace")
 
     def wait_healthy(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def healthy() -> bool:
             assert self.process.poll() is None, f"demo exited early:\n{self.output()[-3000:]}"
-            if all(health(port) == 200 for port in self.ports.values()):
-                return
-            time.sleep(0.3)
-        raise AssertionError(f"demo not healthy in {timeout}s:\n{self.output()[-3000:]}")
+            return all(health(port) == 200 for port in self.ports.values())
+
+        eventually_blocking(
+            healthy,
+            within=timeout,
+            every=0.1,
+            message=lambda: f"a healthy demo:\n{self.output()[-3000:]}",
+        )
 
 
 @pytest.fixture
@@ -110,9 +113,7 @@ def demo(databases: DatabaseFactory, tmp_path: Path) -> Iterator[Demo]:
 def test_demo_serves_every_service_restarts_a_dead_country_and_stops_on_ctrl_c(
     demo: Demo,
 ) -> None:
-    started = time.monotonic()
     demo.wait_healthy()
-    print(f"demo healthy after {time.monotonic() - started:.1f}s")
     login = httpx.post(
         f"http://127.0.0.1:{demo.ports['gateway']}/auth/login",
         json={"username": "admin", "password": "demo-admin-secret", "country": "bn"},
@@ -134,18 +135,16 @@ def test_demo_serves_every_service_restarts_a_dead_country_and_stops_on_ctrl_c(
         if str(demo.ports["bn"]) in child.cmdline()
     ]
     benin.kill()  # a crash: SIGKILL, no clean shutdown
-    deadline = time.monotonic() + 10
-    while "the Benin API" not in demo.output() or "restarting it in" not in demo.output():
-        assert time.monotonic() < deadline, demo.output()[-2000:]
-        time.sleep(0.1)
+    eventually_blocking(
+        lambda: "the Benin API" in demo.output() and "restarting it in" in demo.output(),
+        message=lambda: f"the supervisor to see Benin stop:\n{demo.output()[-2000:]}",
+    )
     assert all(health(demo.ports[name]) == 200 for name in ("gateway", "ls", "zm"))
     demo.wait_healthy(timeout=60)  # Benin is back, started again by the supervisor
     assert "the Benin API restarted (restart 1)" in demo.output()
 
-    stopping = time.monotonic()
     demo.process.send_signal(signal.SIGINT)
     assert demo.process.wait(timeout=20) == 0, demo.output()[-2000:]
-    print(f"demo stopped {time.monotonic() - stopping:.1f}s after SIGINT")
     assert [port for port in demo.ports.values() if listening(port)] == []
     assert "SIGINT received" in demo.output()
 

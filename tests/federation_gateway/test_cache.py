@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -10,6 +9,8 @@ import pytest
 import redis
 
 from federation_gateway.cache import Cache, MemoryCache, RedisCache
+from tests.support.clocks import VirtualClock
+from tests.support.waiting import eventually
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -23,11 +24,37 @@ async def cache(request: pytest.FixtureRequest, redis_url: str) -> AsyncIterator
     await made.close()
 
 
-async def test_values_round_trip_and_expire(cache: Cache) -> None:
-    await cache.set("a", {"x": ["1.50", 2]}, ttl=0.3)
+async def test_values_round_trip(cache: Cache) -> None:
+    await cache.set("a", {"x": ["1.50", 2]}, ttl=30)
     assert await cache.get("a") == {"x": ["1.50", 2]}
-    await asyncio.sleep(0.4)
+    assert await cache.get("b") is None
+
+
+async def test_in_memory_values_expire_with_their_ttl() -> None:
+    clock = VirtualClock()
+    cache = MemoryCache(clock=clock)
+    await cache.set("a", 1, ttl=30)
+    clock.advance(29.9)
+    assert await cache.get("a") == 1
+    clock.advance(0.1)
     assert await cache.get("a") is None
+
+
+async def test_redis_expires_values_with_their_ttl(redis_url: str) -> None:
+    cache = RedisCache(redis_url, prefix=f"gridcare:test:{uuid.uuid4().hex}")
+    try:
+        await cache.set("short", 1, ttl=0.001)  # Redis's own clock: 1 ms, the least it takes
+        await cache.set("long", 2, ttl=30)
+        await eventually(
+            lambda: _missing(cache, "short"), within=5, message="Redis to expire the entry"
+        )
+        assert await cache.get("long") == 2
+    finally:
+        await cache.close()
+
+
+async def _missing(cache: Cache, key: str) -> bool:
+    return await cache.get(key) is None
 
 
 async def test_invalidate_drops_only_that_tag(cache: Cache) -> None:

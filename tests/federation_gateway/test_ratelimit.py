@@ -6,7 +6,13 @@ import uuid
 
 import pytest
 
-from federation_gateway.auth.ratelimit import LoginLimiter, LoginLocked, make_login_limiter
+from federation_gateway.ratelimit import (
+    LoginLimiter,
+    LoginLocked,
+    MemoryWindowCounter,
+    make_login_limiter,
+)
+from tests.support.clocks import VirtualClock
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -47,3 +53,24 @@ def test_success_clears_the_user_but_not_the_address(limiter: LoginLimiter) -> N
         limiter.record_login_failure(username="x", ip="10.0.0.3")
     with pytest.raises(LoginLocked):  # the address counted all 5
         limiter.check_login_allowed(username="mpho", ip="10.0.0.3")
+
+
+def test_the_lock_ends_with_the_window_that_began_at_the_first_failure() -> None:
+    clock = VirtualClock()
+    limiter = LoginLimiter(
+        MemoryWindowCounter(clock=clock), max_per_user=2, max_per_ip=50, window_seconds=60
+    )
+    limiter.record_login_failure(username="lerato", ip="10.0.0.4")
+    clock.advance(40)
+    limiter.record_login_failure(username="lerato", ip="10.0.0.4")  # the window still ends at 60
+    with pytest.raises(LoginLocked) as locked:
+        limiter.check_login_allowed(username="lerato", ip="10.0.0.4")
+    assert locked.value.retry_after_seconds == 20
+    clock.advance(19.5)
+    with pytest.raises(LoginLocked) as locked:
+        limiter.check_login_allowed(username="lerato", ip="10.0.0.4")
+    assert locked.value.retry_after_seconds == 1
+    clock.advance(0.5)
+    limiter.check_login_allowed(username="lerato", ip="10.0.0.4")  # a new window, no failures
+    limiter.record_login_failure(username="lerato", ip="10.0.0.4")
+    limiter.check_login_allowed(username="lerato", ip="10.0.0.4")  # 1 failure in the new one

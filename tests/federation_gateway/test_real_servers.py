@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -21,6 +20,7 @@ from gridcare.core.db import make_engine
 from gridcare.core.db import make_engine as make_country_engine
 from tests.federation_gateway.conftest import PASSWORD, gateway_settings
 from tests.support.countries import country_settings
+from tests.support.waiting import eventually_blocking
 
 
 def _listening_socket() -> socket.socket:
@@ -36,10 +36,10 @@ def serving(app: FastAPI, sock: socket.socket) -> Iterator[None]:
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
+    eventually_blocking(
+        lambda: server.started or not thread.is_alive(), within=15, message="the server to start"
+    )
+    assert server.started, "the server stopped while starting"
     try:
         yield
     finally:
@@ -82,7 +82,7 @@ def test_login_and_forwarding_over_real_http(
 
         sites = client.get("/api/ls/sites", headers=headers)
         assert sites.status_code == 200
-        assert len(sites.json()) == 16
+        assert len(sites.json()) == 19
 
         created = client.post(
             "/api/ls/customers",

@@ -16,7 +16,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ import httpx
 import pytest
 
 from tests.support.databases import DatabaseFactory
+from tests.support.waiting import eventually_blocking
 
 pytestmark = pytest.mark.slow
 
@@ -226,19 +226,24 @@ def serving(
 def wait_healthy(
     base: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 40
 ) -> httpx.Response:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    answers: list[httpx.Response] = []
+
+    def healthy() -> bool:
         if process.poll() is not None:
             pytest.fail(f"exited with {process.returncode}:\n{log.read_text(encoding='utf-8')}")
         try:
-            response = httpx.get(f"{base}/health", timeout=2)
+            answers.append(httpx.get(f"{base}/health", timeout=2))
         except httpx.TransportError:
-            time.sleep(0.2)
-            continue
-        if response.status_code == 200:
-            return response
-        time.sleep(0.2)
-    pytest.fail(f"no healthy answer from {base} in {timeout} s:\n{log.read_text(encoding='utf-8')}")
+            return False
+        return answers[-1].status_code == 200
+
+    eventually_blocking(
+        healthy,
+        within=timeout,
+        every=0.1,
+        message=lambda: f"a healthy answer from {base}:\n{log.read_text(encoding='utf-8')}",
+    )
+    return answers[-1]
 
 
 def free_port() -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -13,6 +14,7 @@ from fastapi import FastAPI
 from country_api.config import Settings
 from country_api.main import create_app
 from country_api.resources import CountryResources
+from country_api.workers import WORKERS
 from federation_gateway.tokens import TokenIssuer
 from gridcare.core.db import make_engine
 
@@ -101,3 +103,10 @@ def bearer(
 ) -> dict[str, str]:
     token = issuer.issue(username=username, country=country, role=role)
     return {"Authorization": f"Bearer {token}"}
+
+
+def running_workers() -> set[str]:
+    """The country workers running as tasks in this event loop (`WorkerPool` names each task
+    after its worker): which workers an app started, without waiting to see what they do."""
+    names = {spec.name for spec in WORKERS}
+    return {task.get_name() for task in asyncio.all_tasks() if not task.done()} & names

@@ -10,7 +10,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0007_onboarding"
-down_revision = "0005"
+down_revision = "0006_registration"
 branch_labels = None
 depends_on = None
 

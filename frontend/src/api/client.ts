@@ -71,6 +71,32 @@ export async function request<T>(
   return data as T;
 }
 
+/** Sends a file as multipart form data (field `file`); answers and errors as `request`. */
+export async function upload<T>(path: string, file: File, query?: Query): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const form = new FormData();
+  form.append("file", file);
+  const response = await fetch(withQuery(path, query), { method: "POST", headers, body: form });
+  const text = await response.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const error = (data as { error?: { code: string; message: string; fields?: ErrorField[] } } | null)?.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? "http_error",
+      error?.message ?? `${response.status} ${response.statusText}`,
+      error?.fields ?? [],
+    );
+  }
+  return data as T;
+}
+
 export const get = <T>(path: string, query?: Query) => request<T>("GET", path, { query });
 export const post = <T>(path: string, body?: unknown) => request<T>("POST", path, { body });
 export const patch = <T>(path: string, body?: unknown) => request<T>("PATCH", path, { body });

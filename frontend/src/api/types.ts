@@ -29,6 +29,45 @@ export interface Site {
   code: string;
   name: string;
   meter_platform: string;
+  district?: string | null;
+  active?: boolean;
+  alt_names?: string[];
+  edited_by?: string | null;
+  edited_at?: string | null;
+}
+
+export interface RegistrationRules {
+  bounds: { min_latitude: number; max_latitude: number; min_longitude: number; max_longitude: number } | null;
+  extra_fields: ("rooms" | "appliances")[];
+}
+
+export interface DuplicateMatch {
+  reason: "national_id" | "phone_and_name";
+  customer_id: number;
+  account_number: string | null;
+  first_name: string;
+  last_name: string;
+  phone: string | null;
+  national_id: string | null;
+  site_code: string;
+}
+
+export interface ImportProblem {
+  row: number;
+  field: string;
+  message: string;
+}
+
+export interface ImportReport {
+  rows: number;
+  valid: number;
+  created: number;
+  skipped: number;
+  dry_run: boolean;
+  partial: boolean;
+  errors: ImportProblem[];
+  warnings: ImportProblem[];
+  accounts: { row: number; account_number: string }[];
 }
 
 export interface CountryConfig {
@@ -41,6 +80,7 @@ export interface CountryConfig {
   sites: Site[];
   default_tariff_per_kwh: string | null;
   features: Record<string, boolean>;
+  registration?: RegistrationRules;
 }
 
 export interface Page<T> {
@@ -71,6 +111,15 @@ export interface Customer {
   active: boolean;
   connected_at?: string | null;
   terminated_at?: string | null;
+  category?: string;
+  gender?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  village?: string | null;
+  plot_number?: string | null;
+  second_phone?: string | null;
+  rooms?: number | null;
+  appliances?: number | null;
 }
 
 export interface Account {
@@ -86,6 +135,7 @@ export interface CustomerDetail extends Customer {
   accounts: Account[];
   created_at: string;
   updated_at: string;
+  warnings?: DuplicateMatch[];
 }
 
 export interface Payment {

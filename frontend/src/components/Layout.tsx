@@ -16,10 +16,13 @@ export function Layout() {
     ["/customers", t.customers, true],
     ["/pipeline", t.pipeline, true],
     ["/meters", t.meters, true],
+    ["/customers/new", t.newCustomer, can("customers.write")],
+    ["/customers/import", t.importCustomers, can("customers.write")],
     ["/payments", t.payments, true],
     ["/tariffs", t.tariffs, true],
     ["/om-report", t.omReport, true],
     ["/financial", t.financial, true],
+    ["/sites", t.sites, can("sites.write")],
     ["/global", t.global, can("global.read")],
   ];
   return (
@@ -47,7 +50,7 @@ export function Layout() {
         <button type="button" className="secondary" onClick={logout}>{t.signOut}</button>
         <nav>
           {links.filter(([, , shown]) => shown).map(([to, label]) => (
-            <NavLink key={to} to={to} end={to === "/"}>{label}</NavLink>
+            <NavLink key={to} to={to} end={to === "/" || to === "/customers"}>{label}</NavLink>
           ))}
         </nav>
       </header>

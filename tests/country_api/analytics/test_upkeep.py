@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
@@ -12,6 +10,7 @@ from federation_gateway.tokens import TokenIssuer
 from gridcare.cli import app as cli
 from tests.country_api.analytics.factories import add_account, pay, utc
 from tests.support.countries import bearer, country_app, running
+from tests.support.waiting import eventually
 
 
 async def test_the_workers_drain_the_queue_in_the_background(
@@ -19,18 +18,18 @@ async def test_the_workers_drain_the_queue_in_the_background(
 ) -> None:
     app = country_app("ls", ls_db, issuer, with_workers=True, rollup_refresh_seconds=0.1)
     account = add_account(ls_engine, "0001MAK")
+
+    def revenue() -> object:
+        with ls_engine.connect() as connection:
+            return connection.execute(
+                text("SELECT sum(revenue_minor) FROM site_month WHERE site_code = 'MAK'")
+            ).scalar()
+
     async with running(app) as client:
         pay(ls_engine, account, 4_200, utc("2025-04-01 10:00"))
-        for _ in range(50):
-            await asyncio.sleep(0.1)
-            with ls_engine.connect() as connection:
-                revenue = connection.execute(
-                    text("SELECT sum(revenue_minor) FROM site_month WHERE site_code = 'MAK'")
-                ).scalar()
-            if revenue is not None:
-                break
+        await eventually(lambda: revenue() is not None, message="the rollup refreshed")
         schema = (await client.get("/openapi.json", headers=bearer(issuer))).json()
-    assert revenue == 4_200
+    assert revenue() == 4_200
     arpu = schema["paths"]["/api/om-report/arpu"]["get"]["responses"]["200"]
     assert arpu["content"]["application/json"]["schema"]["$ref"].endswith("/ArpuReport")
     assert "/api/exports/{name}.xlsx" in schema["paths"]

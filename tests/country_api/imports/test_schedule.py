@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from decimal import Decimal
@@ -21,6 +19,7 @@ from gridcare.core.countries import ConfigError
 from tests.country_api.metering.conftest import add_account, hourly
 from tests.fakes.koios import FakeKoios, HistoricalRow
 from tests.support.countries import country_resources
+from tests.support.waiting import eventually
 
 SERIAL = "SMRSD-03-0001963E"
 INTERVAL_SECONDS = 0.2
@@ -83,14 +82,6 @@ async def koios_worker(
             yield schedule
     finally:
         resources.engine.dispose()
-
-
-async def eventually(check: Callable[[], bool], within: float = 5.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
 
 
 def summaries(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import time
+import threading
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -22,6 +22,7 @@ from gridcare.core.db import make_engine
 from tests.country_api.metering.broker import Publisher, mqtt_broker
 from tests.country_api.metering.conftest import add_account, hourly, rejections, utc
 from tests.support.countries import country_resources, running
+from tests.support.waiting import eventually, eventually_blocking
 
 SAST = load_country("ls").meter_clock
 
@@ -48,11 +49,25 @@ def record(stamp: str, active: str, integrated: str, meter: str = "000023022673"
     )
 
 
-def wait_for(subscriber: TelemetrySubscriber, count: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while subscriber.processed < count:
-        assert time.monotonic() < deadline, f"only {subscriber.processed}/{count} processed"
-        time.sleep(0.05)
+def wait_for(subscriber: TelemetrySubscriber, count: int) -> None:
+    eventually_blocking(
+        lambda: subscriber.processed >= count,
+        within=20,
+        message=lambda: f"{count} processed (only {subscriber.processed})",
+    )
+
+
+def subscribed(subscriber: TelemetrySubscriber) -> threading.Event:
+    """Set once the broker has acknowledged the subscriber's subscription.
+
+    `connected` is set as the SUBSCRIBE is sent, not when it is acknowledged. Subscribing once
+    more and waiting for a SUBACK is enough: the broker answers a client's packets in order.
+    """
+    assert subscriber.connected.wait(10)
+    acknowledged = threading.Event()
+    subscriber.client.on_subscribe = lambda *_: acknowledged.set()
+    subscriber.client.subscribe(subscriber.topic, qos=1)
+    return acknowledged
 
 
 def test_duplicates_reboot_decrease_and_late_messages(broker_url: str, ls_db: str) -> None:
@@ -70,8 +85,7 @@ def test_duplicates_reboot_decrease_and_late_messages(broker_url: str, ls_db: st
     subscriber.start()
     publisher = Publisher(address.host, address.port)
     try:
-        assert subscriber.connected.wait(10)
-        time.sleep(0.3)  # the subscription is acknowledged after the connection
+        assert subscribed(subscriber).wait(10)
         in_order = [
             record("202604281400", "1.00", "1.0000"),
             record("202604281415", "1.01", "1.0123"),
@@ -128,8 +142,7 @@ def test_messages_sent_while_away_arrive_on_reconnect(broker_url: str, ls_db: st
     first = subscriber()
     first.start()
     try:
-        assert first.connected.wait(10)
-        time.sleep(0.3)
+        assert subscribed(first).wait(10)
         publisher.publish(
             f"oneMeter/{thing}/telemetry", record("202604281400", "2.00", "2.0", "23022675")
         )
@@ -171,15 +184,14 @@ async def test_the_worker_runs_the_subscriber_when_a_broker_is_configured(
     ):
         subscriber = pool.instances["mqtt-telemetry"]
         assert isinstance(subscriber, TelemetrySubscriber)
-        assert await asyncio.to_thread(subscriber.connected.wait, 10)
-        await asyncio.sleep(0.3)
+        assert await asyncio.to_thread(lambda: subscribed(subscriber).wait(10))
         publisher = Publisher(address.host, address.port)
         try:
             for stamp, energy in (("202604281400", "1.00"), ("202604281430", "1.25")):
                 publisher.publish(
                     f"oneMeter/{thing}/telemetry", record(stamp, energy, "", "23022677")
                 )
-            wait_for(subscriber, 2)
+            await eventually(lambda: subscriber.processed >= 2, within=20)
         finally:
             publisher.close()
         answer = await client.get(

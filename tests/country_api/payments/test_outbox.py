@@ -8,7 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from country_api.payments.outbox import CreditWorker, RetryPolicy, revive_dead
+from country_api.payments.dead_credits import revive_dead
+from country_api.payments.outbox import CreditWorker, RetryPolicy
 from country_api.plugins.meters.factory import platforms_from_env
 from country_api.plugins.meters.koios import KoiosPlatform
 from country_api.plugins.meters.protocol import (
@@ -31,6 +32,7 @@ from tests.country_api.payments.factories import (
 from tests.fakes.koios import FakeKoios
 from tests.fakes.thundercloud import FakeThunderCloud
 from tests.support.countries import country_settings
+from tests.support.waiting import eventually
 
 Auth = Callable[..., dict[str, str]]
 NO_WAIT = RetryPolicy(max_attempts=3, base_seconds=0.0)
@@ -164,7 +166,7 @@ async def test_a_timeout_whose_credit_landed_is_not_credited_twice(
     report = await impatient.drain_once()
     assert report.retried == 1 and "timed out" in report.errors[0]
     koios.heal()  # the hung request is now applied by the platform
-    await asyncio.sleep(0.3)
+    await eventually(lambda: str(payment_id) in koios.credits, message="the late credit")
     # The retry waits long enough on a busy machine: one more attempt, answered "already taken".
     patient = CreditWorker(engine=engine, platform_for=koios_for(koios, timeout=10), policy=NO_WAIT)
     report = await patient.drain()
@@ -262,16 +264,12 @@ async def test_the_api_with_workers_pushes_credits_while_it_serves(
     async with client_for(app) as client:
         add_account(ls_db, "0252SHG")
         [payment_id] = await pay(client, "LIVE0001")
-        for _ in range(100):
-            if str(payment_id) in koios.credits:
-                break
-            await asyncio.sleep(0.05)
-        for _ in range(100):
+
+        async def credited() -> bool:
             listed = (await client.get("/api/payments", headers=auth())).json()
-            if listed["items"][0]["credit_status"] == "done":
-                break
-            await asyncio.sleep(0.05)
-    assert listed["items"][0]["credit_status"] == "done"
+            return bool(listed["items"][0]["credit_status"] == "done")
+
+        await eventually(credited, message="the credit marked done")
     assert list(koios.credits) == [str(payment_id)]
 
 

@@ -29,7 +29,8 @@ from tests.country_api.payments.factories import (
     rows,
     sms,
 )
-from tests.support.countries import country_resources
+from tests.support.countries import country_resources, running_workers
+from tests.support.waiting import eventually
 
 Auth = Callable[..., dict[str, str]]
 
@@ -104,11 +105,11 @@ def metric_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, object]]:
 
 
 async def wait_for_lines(caplog: pytest.LogCaptureFixture, count: int) -> list[dict[str, object]]:
-    for _ in range(200):
-        if len(lines := metric_lines(caplog)) >= count:
-            return lines
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"fewer than {count} backlog lines: {metric_lines(caplog)}")
+    await eventually(
+        lambda: len(metric_lines(caplog)) >= count,
+        message=lambda: f"{count} backlog lines: {metric_lines(caplog)}",
+    )
+    return metric_lines(caplog)
 
 
 async def test_the_backlog_is_logged_as_one_json_line_per_interval(
@@ -145,15 +146,14 @@ async def test_the_logger_survives_a_database_it_cannot_reach(
     )
     stop = asyncio.Event()
     task = asyncio.create_task(worker.run(stop))
-    for _ in range(200):
-        failures = [r for r in caplog.records if "credit-backlog failed" in r.getMessage()]
-        if len(failures) >= 2:
-            break
-        await asyncio.sleep(0.02)
+
+    def failures() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if "credit-backlog failed" in r.getMessage()]
+
+    await eventually(lambda: len(failures()) >= 2, message="two failed passes")
     stop.set()
     await asyncio.wait_for(task, 5)  # ends when told to, without raising
     unreachable.dispose()
-    assert len(failures) >= 2
     assert not metric_lines(caplog)
 
 
@@ -175,5 +175,6 @@ async def test_the_running_api_logs_the_backlog_at_start_up(
     async with client_for(
         ls_app(ls_db, issuer, with_workers=True, outbox_metric_interval_seconds=0)
     ):
-        await asyncio.sleep(0.2)
-    assert len(metric_lines(caplog)) == 1  # 0 turns the line off
+        workers = running_workers()
+    assert "credit-outbox" in workers and "credit-backlog" not in workers  # 0 turns it off
+    assert len(metric_lines(caplog)) == 1

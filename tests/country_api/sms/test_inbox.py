@@ -5,7 +5,9 @@ import httpx
 import pytest
 from babel.numbers import format_currency
 
+from country_api.payments.parsers import TEMPLATE_TTL_SECONDS, ParserChain
 from federation_gateway.tokens import TokenIssuer
+from gridcare.core.countries import load_country
 from gridcare.core.data import SMS_SAMPLES_DIR
 from tests.country_api.payments.factories import (
     GATEWAY,
@@ -17,6 +19,7 @@ from tests.country_api.payments.factories import (
     rows,
     sms,
 )
+from tests.support.clocks import VirtualClock
 from tests.support.countries import country_app
 
 Auth = Callable[..., dict[str, str]]
@@ -124,6 +127,44 @@ async def test_operator_templates_are_tried_first_and_managed_through_the_api(
             f"/api/sms/templates/{made.json()['id']}", json={"active": False}, headers=headers
         )
         assert off.json()["active"] is False
+
+
+async def test_another_copy_sees_a_new_template_once_its_cached_templates_expire(
+    bn_db: str, issuer: TokenIssuer, auth: Auth
+) -> None:
+    clock = VirtualClock()
+    chain = ParserChain(load_country("bn"), monotonic=clock)
+    writer = country_app("bn", bn_db, issuer, sms_gateway_keys="bn-key")
+    other = country_app("bn", bn_db, issuer, sms_gateway_keys="bn-key", parsers=chain)
+    gateway = {"X-Gateway-Key": "bn-key"}
+
+    async def outcome(client: httpx.AsyncClient, txn: str) -> str:
+        text = f"GCTEST amt=5000 tel=22961000000 id={txn} acct=0042SAM"
+        message = sms(text, sender="GCTEST", id=txn)
+        body = (
+            await client.post("/api/sms/incoming", json={"messages": [message]}, headers=gateway)
+        ).json()
+        return str(body["results"][0]["outcome"])
+
+    async with client_for(writer) as first, client_for(other) as second:
+        add_account(bn_db, "0042SAM")
+        assert await outcome(second, "GC000001") == "unparsed"  # its templates now cached
+        made = await first.post(
+            "/api/sms/templates",
+            json={
+                "name": "Test operator",
+                "provider": "moov_bj",
+                "sender": "GCTEST",
+                "pattern": "GCTEST amt={amount} tel={phone} id={txn_id} acct={account}",
+            },
+            headers=auth("finance", country="BN"),
+        )
+        assert made.status_code == 201, made.text
+        assert await outcome(first, "GC000002") == "payment"  # the writer re-reads at once
+        clock.advance(TEMPLATE_TTL_SECONDS - 0.1)
+        assert await outcome(second, "GC000003") == "unparsed"  # the other copy still caches
+        clock.advance(0.2)
+        assert await outcome(second, "GC000004") == "payment"
 
 
 @pytest.mark.parametrize(("sender", "content"), samples("ls"))

@@ -12,7 +12,6 @@ import re
 import shutil
 import socket
 import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from gridcare.core.db import make_engine, unit_of_work
 from gridcare.core.paths import CONFIG_DIR
 from tests.support.countries import country_app, running
 from tests.support.databases import truncate_all
+from tests.support.waiting import eventually_blocking
 
 PASSWORD = "correct horse battery"
 COUNTRY_TIMEOUT_SECONDS = 3.0
@@ -45,18 +45,26 @@ COUNTRY_TIMEOUT_SECONDS = 3.0
 
 
 class Controlled:
-    """Wraps a country app: counts `/api/om-report` calls and delays them when told to."""
+    """Wraps a country app: counts `/api/om-report` calls and holds them when told to."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.delay_seconds = 0.0
         self.report_calls = 0
+        self._released = threading.Event()
+        self._released.set()
+
+    def hold(self) -> None:
+        """Report calls wait (past any caller's deadline) until `release()`."""
+        self._released.clear()
+
+    def release(self) -> None:
+        self._released.set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and str(scope["path"]).startswith("/api/om-report"):
             self.report_calls += 1
-            if self.delay_seconds:
-                await asyncio.sleep(self.delay_seconds)
+            if not self._released.is_set():
+                await asyncio.to_thread(self._released.wait, 60)
         await self.app(scope, receive, send)
 
 
@@ -74,13 +82,16 @@ class CountryServer:
 
     def start(self) -> None:
         self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert self.thread.is_alive() and time.monotonic() < deadline, "did not start"
-            time.sleep(0.02)
+        eventually_blocking(
+            lambda: self.server.started or not self.thread.is_alive(),
+            within=20,
+            message="the country server to start",
+        )
+        assert self.server.started, "the country server stopped while starting"
 
     def stop(self) -> None:
         """Stops the server: its port then refuses connections."""
+        self.app.release()  # a held request would hold up the shutdown
         if self.thread.is_alive():
             self.server.should_exit = True
             self.thread.join(timeout=20)

@@ -4,7 +4,7 @@ import { ApiError, patch } from "../../api/client";
 import type { CustomerDetail } from "../../api/types";
 import { useSession } from "../../auth/session";
 
-const EDITABLE = ["first_name", "last_name", "phone", "national_id"] as const;
+const EDITABLE = ["first_name", "last_name", "phone", "second_phone", "national_id", "village", "plot_number"] as const;
 type Editable = (typeof EDITABLE)[number];
 
 /** The customer's details; editable by roles that may write customers, errors shown per field. */
@@ -16,8 +16,10 @@ export function CustomerForm(props: { customer: CustomerDetail; account: string;
   const [saved, setSaved] = useState(false);
   const editable = can("customers.write");
   const labels: Record<Editable, string> = {
-    first_name: t.firstName, last_name: t.lastName, phone: t.phone, national_id: t.nationalId,
+    first_name: t.firstName, last_name: t.lastName, phone: t.phone, second_phone: t.secondPhone,
+    national_id: t.nationalId, village: t.village, plot_number: t.plotNumber,
   };
+  const { category, gender, latitude, longitude } = props.customer;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -49,6 +51,9 @@ export function CustomerForm(props: { customer: CustomerDetail; account: string;
       ))}
       <label>{t.site}<input value={props.customer.site_code} readOnly /></label>
       <label>{t.customerType}<input value={props.customer.customer_type} readOnly /></label>
+      <label>{t.category}<input value={category ? t.categories[category] ?? category : ""} readOnly /></label>
+      <label>{t.gender}<input value={gender ? t.genders[gender] ?? gender : ""} readOnly /></label>
+      <label>GPS<input value={latitude != null && longitude != null ? `${latitude}, ${longitude}` : ""} readOnly /></label>
       {problem && problem.fields.length === 0 && <p role="alert" className="error">{problem.message}</p>}
       {editable && <div><button type="submit">{t.save}</button> {saved && <span role="status">{t.saved}</span>}</div>}
     </form>

@@ -2,7 +2,7 @@
 # With a host name it sits behind the shared load balancer (an API); without one it is a
 # background process (a country's workers) reached by nobody.
 #
-# Fargate, not instances: the services are stateless (DESIGN.md, "Growing past one machine"),
+# Fargate, not instances: the services are stateless (docs/architecture.md, "The picture"),
 # so N identical tasks behind a load balancer is the whole scaling story, and there is no
 # operating system to patch for a team without a dedicated operator.
 

@@ -7,18 +7,7 @@ import asyncio
 import pytest
 
 from country_api.plugins.meters.rate_limit import SlidingWindowLimiter
-
-
-class VirtualClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-        await asyncio.sleep(0)
+from tests.support.clocks import VirtualClock
 
 
 async def test_three_per_five_seconds_back_to_back() -> None:

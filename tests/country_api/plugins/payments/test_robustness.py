@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -12,6 +11,7 @@ from country_api.plugins.payments.protocol import ParsedPayment, Rejection
 from country_api.plugins.payments.templates import compile_template
 from gridcare.core.countries import load_country
 from tests.country_api.plugins.payments.samples import ALL_BODIES
+from tests.support.waiting import finishes_within
 
 LS_CHAIN = parsers_for_country(load_country("LS"))
 BN_CHAIN = parsers_for_country(load_country("BN"))
@@ -165,10 +165,13 @@ def test_hostile_bodies_parse_in_bounded_time() -> None:
         "recu 5 FCFA de " + "9 " * 990,
         "received K1 from " + "(" * 1980,
     ]
-    started = time.perf_counter()
-    for body in hostile:
-        for parser in ALL_PARSERS:
-            parser.parse(sender="199", body=body)
-        for template in TEMPLATES:
-            template.parse(body, provider="x", currency="XOF")
-    assert time.perf_counter() - started < 1.0
+
+    def parse_all() -> None:
+        for body in hostile:
+            for parser in ALL_PARSERS:
+                parser.parse(sender="199", body=body)
+            for template in TEMPLATES:
+                template.parse(body, provider="x", currency="XOF")
+
+    # A guard against catastrophic backtracking (minutes), not a speed claim (see bench/).
+    finishes_within(30, parse_all)

@@ -22,6 +22,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 import redis
@@ -52,14 +53,17 @@ class WindowCounter(Protocol):
 
 
 class MemoryWindowCounter:
-    def __init__(self) -> None:
+    """In this process; `clock` (seconds, monotonic) is injectable so tests need not wait."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._windows: dict[str, tuple[int, float]] = {}
         self._lock = threading.Lock()
 
     def count(self, key: str) -> tuple[int, float]:
         with self._lock:
             count, ends = self._windows.get(key, (0, 0.0))
-            remaining = ends - time.monotonic()
+            remaining = ends - self._clock()
             if remaining <= 0:
                 self._windows.pop(key, None)
                 return 0, 0.0
@@ -68,8 +72,9 @@ class MemoryWindowCounter:
     def add(self, key: str, window_seconds: int) -> None:
         with self._lock:
             count, ends = self._windows.get(key, (0, 0.0))
-            if ends <= time.monotonic():
-                count, ends = 0, time.monotonic() + window_seconds
+            now = self._clock()
+            if ends <= now:
+                count, ends = 0, now + window_seconds
             self._windows[key] = (count + 1, ends)
 
     def clear(self, key: str) -> None:

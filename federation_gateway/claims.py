@@ -1,4 +1,5 @@
-"""The gateway reading back its own tokens (for `/auth/me` and `/auth/switch`)."""
+"""The gateway reading back its own tokens: the caller's claims, for `/auth/me` and
+`/auth/switch`, the employees admin and the rollups' permission check."""
 
 from __future__ import annotations
 
