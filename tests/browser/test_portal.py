@@ -22,7 +22,8 @@ PHONE = {"width": 390, "height": 844}
 def test_log_in_per_country_and_switch_without_logging_out(page: Page, shot: Shot) -> None:
     log_in(page, "LS")
     expect(page.get_by_test_id("current-country")).to_have_text("Lesotho")
-    expect(page.get_by_test_id("customer-total")).to_have_text("1,400")
+    # 1,400 demo customers, plus any that other browser tests registered before this one
+    expect(page.get_by_test_id("customer-total")).to_have_text(re.compile(r"^1,4\d\d$"))
     expect(page.get_by_test_id("revenue-month")).not_to_have_text("…")
     shot(page, "dashboard-ls")
     page.set_viewport_size(PHONE)
