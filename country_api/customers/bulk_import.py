@@ -15,23 +15,17 @@ the column; problems with rows are reported row by row (spreadsheet row numbers,
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import hashlib
-import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
-import python_calamine
-import xlsxwriter
 from pydantic import ValidationError
 from sqlalchemy import func, or_, text
 from sqlmodel import Session, col, select
 
-from country_api.audit.service import raw_connection, record_inserts
+from country_api.customers.bulk_write import Row, create_rows
 from country_api.customers.duplicates import similar_names
 from country_api.customers.models import Customer
 from country_api.customers.schemas import (
@@ -40,29 +34,20 @@ from country_api.customers.schemas import (
     ImportProblem,
     ImportReport,
 )
-from country_api.customers.service import format_account_number, registration_values
+from country_api.customers.service import registration_values
+from country_api.customers.sheets import (
+    MAX_ROWS,
+    REQUIRED,
+    TooLarge,
+    columns_for,
+    header_name,
+    read_table,
+)
 from country_api.sites.models import Site
 from country_api.sites.service import resolve_site
 from gridcare.core.countries import RegistrationConfig
-from gridcare.core.errors import AppError, InvalidInput
+from gridcare.core.errors import InvalidInput
 
-REQUIRED = ("first_name", "last_name", "phone", "site_code")
-OPTIONAL = (
-    "national_id",
-    "gender",
-    "category",
-    "customer_type",
-    "village",
-    "plot_number",
-    "second_phone",
-    "latitude",
-    "longitude",
-    "connected_at",
-)
-EXTRA = ("rooms", "appliances")
-MAX_ROWS = 10_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_BYTES = 10 * 1024 * 1024
 GENDERS = {
     "f": "female",
     "female": "female",
@@ -80,108 +65,6 @@ CATEGORIES = {
     "institution_/_public": "institution",
     "productive": "productive_use",
 }
-
-
-class TooLarge(AppError):
-    status_code = 413
-    code = "too_large"
-
-
-def columns_for(rules: RegistrationConfig) -> list[str]:
-    asked = {str(extra) for extra in rules.extra_fields}
-    return [*REQUIRED, *OPTIONAL, *(extra for extra in EXTRA if extra in asked)]
-
-
-# Reading -------------------------------------------------------------------------------------
-
-
-def _cell(value: Any) -> str:
-    """A spreadsheet cell as the text a person typed (58123456.0 → `58123456`)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _decode(content: bytes) -> str:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidInput.for_field(
-            "file",
-            f"not UTF-8 text (byte {error.start}): save the sheet as 'CSV UTF-8', or upload .xlsx",
-        ) from None
-
-
-def read_csv(content: bytes) -> list[list[str]]:
-    textual = _decode(content)
-    if "\x00" in textual:
-        raise InvalidInput.for_field("file", "not a text CSV (it holds NUL bytes)")
-    first_line = textual.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    try:
-        return [
-            [cell.strip() for cell in row]
-            for row in csv.reader(io.StringIO(textual), delimiter=delimiter)
-        ]
-    except csv.Error as error:
-        raise InvalidInput.for_field("file", f"not a readable CSV: {error}") from None
-
-
-def read_xlsx(content: bytes) -> list[list[str]]:
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-        if not workbook.sheet_names:
-            raise InvalidInput.for_field("file", "the workbook has no sheet")
-        sheet = workbook.get_sheet_by_index(0)
-        return [[_cell(value) for value in row] for row in sheet.to_python(skip_empty_area=False)]
-    except AppError:
-        raise
-    except Exception as error:  # calamine raises its own errors for every kind of broken file
-        raise InvalidInput.for_field("file", f"not a readable .xlsx workbook ({error})") from None
-
-
-def read_table(filename: str, content: bytes) -> list[list[str]]:
-    name = filename.lower()
-    if len(content) > MAX_BYTES:
-        raise TooLarge(
-            f"file: larger than {MAX_BYTES // (1024 * 1024)} MB",
-            fields=[{"field": "file", "message": "too large"}],
-        )
-    if not content.strip():
-        raise InvalidInput.for_field("file", "the file is empty")
-    if name.endswith(".csv"):
-        return read_csv(content)
-    if name.endswith(".xlsx"):
-        return read_xlsx(content)
-    raise InvalidInput.for_field("file", f"{filename!r}: upload a .csv or .xlsx file")
-
-
-def _header_name(raw: str) -> str:
-    return raw.strip().lower().replace(" ", "_").replace("-", "_")
-
-
-# Checking ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    number: int
-    values: dict[str, Any]
-    site_code: str
-    key: str
 
 
 @dataclass
@@ -220,7 +103,7 @@ def check_rows(
 ) -> Checked:
     if not table or not any(cell for cell in table[0]):
         raise InvalidInput.for_field("file", "the first row must be the header")
-    header = [_header_name(cell) for cell in table[0]]
+    header = [header_name(cell) for cell in table[0]]
     known = set(columns_for(rules))
     missing = [name for name in REQUIRED if name not in header]
     if missing:
@@ -370,104 +253,6 @@ def _existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
     }
 
 
-def _take_sequences(session: Session, site_code: str, count: int) -> range:
-    """`count` consecutive account sequences of the site (its row stays locked until commit)."""
-    last = session.execute(
-        text(
-            "INSERT INTO site_account_sequences (site_code, last_value) VALUES (:site, :count)"
-            " ON CONFLICT (site_code) DO UPDATE"
-            " SET last_value = site_account_sequences.last_value + :count RETURNING last_value"
-        ),
-        {"site": site_code, "count": count},
-    ).scalar_one()
-    return range(int(last) - count + 1, int(last) + 1)
-
-
-CUSTOMER_COLUMNS = (
-    "id", "first_name", "last_name", "phone", "second_phone", "national_id", "customer_type",
-    "category", "gender", "latitude", "longitude", "village", "plot_number", "rooms",
-    "appliances", "connected_at", "site_code", "import_key",
-)  # fmt: skip
-
-
-def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
-
-
-def _new_ids(session: Session, table: str, count: int) -> list[int]:
-    """`count` ids from the table's identity, taken before the rows are copied in."""
-    return [
-        int(value)
-        for value in session.execute(
-            text(
-                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
-            ),
-            {"table": table, "n": count},
-        ).scalars()
-    ]
-
-
-def _create(session: Session, actor: str, rows: list[Row]) -> list[ImportedAccount]:
-    """Customers, their first accounts and the audit rows, each table written with one COPY."""
-    customer_ids = _new_ids(session, "customers", len(rows))
-    account_ids = _new_ids(session, "accounts", len(rows))
-    numbers: list[tuple[int, str]] = [(0, "")] * len(rows)
-    by_site: dict[str, list[int]] = {}
-    for index, row in enumerate(rows):
-        by_site.setdefault(row.site_code, []).append(index)
-    for site_code in sorted(by_site):  # one order everywhere: no deadlock between importers
-        indexes = by_site[site_code]
-        taken = _take_sequences(session, site_code, len(indexes))
-        for index, sequence in zip(indexes, taken, strict=True):
-            numbers[index] = (sequence, format_account_number(sequence, site_code))
-    connection = raw_connection(session)
-    with connection.cursor().copy(
-        f"COPY customers ({', '.join(CUSTOMER_COLUMNS)}) FROM STDIN"
-    ) as copy:
-        for row, customer_id in zip(rows, customer_ids, strict=True):
-            values = {
-                **row.values,
-                "id": customer_id,
-                "site_code": row.site_code,
-                "import_key": row.key,
-            }
-            copy.write_row(tuple(_plain(values[column]) for column in CUSTOMER_COLUMNS))
-    with connection.cursor().copy(
-        "COPY accounts (id, account_number, customer_id, site_code, sequence) FROM STDIN"
-    ) as copy:
-        for row, customer_id, account_id, (sequence, number) in zip(
-            rows, customer_ids, account_ids, numbers, strict=True
-        ):
-            copy.write_row((account_id, number, customer_id, row.site_code, sequence))
-    record_inserts(
-        session=session,
-        actor=actor,
-        table="customers",
-        rows=[
-            (customer_id, {**row.values, "site_code": row.site_code, "active": True})
-            for row, customer_id in zip(rows, customer_ids, strict=True)
-        ],
-    )
-    record_inserts(
-        session=session,
-        actor=actor,
-        table="accounts",
-        rows=[
-            (
-                account_id,
-                {"account_number": number, "customer_id": customer_id, "site_code": row.site_code},
-            )
-            for row, customer_id, account_id, (_, number) in zip(
-                rows, customer_ids, account_ids, numbers, strict=True
-            )
-        ],
-    )
-    return [
-        ImportedAccount(row=row.number, account_number=number)
-        for row, (_, number) in zip(rows, numbers, strict=True)
-    ]
-
-
 def import_customers(
     *,
     session: Session,
@@ -491,7 +276,7 @@ def import_customers(
     blocked = bool(checked.errors) and not partial
     accounts: list[ImportedAccount] = []
     if not dry_run and not blocked and new_rows:
-        accounts = _create(session, actor, new_rows)
+        accounts = create_rows(session, actor, new_rows)
     return ImportReport(
         rows=checked.rows,
         valid=len(checked.valid),
@@ -503,58 +288,3 @@ def import_customers(
         warnings=sorted(checked.warnings, key=lambda w: w.row),
         accounts=accounts,
     )
-
-
-# The template --------------------------------------------------------------------------------
-
-EXAMPLES = {
-    "first_name": "Palesa",
-    "last_name": "Mokoena",
-    "phone": "5812 3456",
-    "site_code": "MAK",
-    "national_id": "",
-    "gender": "female | male | other",
-    "category": "household | business | institution | productive_use",
-    "customer_type": "household | business | institution (optional: follows category)",
-    "village": "",
-    "plot_number": "",
-    "second_phone": "",
-    "latitude": "decimal degrees, e.g. -29.123456",
-    "longitude": "decimal degrees, e.g. 28.123456",
-    "connected_at": "YYYY-MM-DD",
-    "rooms": "whole number",
-    "appliances": "whole number",
-}
-
-
-def template_csv(rules: RegistrationConfig) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(columns_for(rules))
-    return buffer.getvalue().encode("utf-8")
-
-
-def template_xlsx(rules: RegistrationConfig, sites: list[Site]) -> bytes:
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    bold = workbook.add_format({"bold": True, "bg_color": "#E8F0E8"})
-    textual = workbook.add_format({"num_format": "@"})
-    columns = columns_for(rules)
-    sheet = workbook.add_worksheet("customers")
-    for index, name in enumerate(columns):
-        sheet.write_string(0, index, name, bold)
-        sheet.set_column(index, index, 18, textual)  # phones and ids stay text
-    sheet.freeze_panes(1, 0)
-    help_sheet = workbook.add_worksheet("help")
-    help_sheet.write_row(0, 0, ["column", "required", "what to write"], bold)
-    for index, name in enumerate(columns, start=1):
-        help_sheet.write_row(index, 0, [name, "yes" if name in REQUIRED else "", EXAMPLES[name]])
-    help_sheet.set_column(0, 0, 16)
-    help_sheet.set_column(2, 2, 60)
-    sites_sheet = workbook.add_worksheet("sites")
-    sites_sheet.write_row(0, 0, ["site_code", "name", "other names", "district"], bold)
-    for index, site in enumerate((s for s in sites if s.active), start=1):
-        sites_sheet.write_row(
-            index, 0, [site.code, site.name, ", ".join(site.alt_names), site.district or ""]
-        )
-    workbook.close()
-    return buffer.getvalue()

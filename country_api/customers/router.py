@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from sqlmodel import Session, select
 
 from country_api.auth import Reader, Staff, require
-from country_api.customers import bulk_import, registration_hooks, search, service
+from country_api.customers import bulk_import, registration_hooks, search, service, sheets
 from country_api.customers.account_meters import open_meters_by_account
 from country_api.customers.duplicates import find_duplicates
 from country_api.customers.models import Account, Customer
@@ -167,7 +167,7 @@ async def import_customers(
     field. An import is all-or-nothing unless `partial=true` (then the valid rows are imported).
     Rows imported before (the same person at the same site) are `skipped`, never created twice.
     """
-    content = await file.read(bulk_import.MAX_BYTES + 1)
+    content = await file.read(sheets.MAX_BYTES + 1)
     return bulk_import.import_customers(
         session=session,
         actor=staff.username,
@@ -182,7 +182,7 @@ async def import_customers(
 
 @router.get(
     "/import/template",
-    responses={200: {"content": {"text/csv": {}, bulk_import.XLSX: {}}}, **ERRORS},
+    responses={200: {"content": {"text/csv": {}, sheets.XLSX: {}}}, **ERRORS},
     response_class=Response,
 )
 def import_template(
@@ -195,11 +195,11 @@ def import_template(
     name = f"customers-{country.slug}.{format}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if format == "csv":
-        body = bulk_import.template_csv(country.registration)
+        body = sheets.template_csv(country.registration)
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
     sites = list(session.exec(select(Site).order_by(Site.code)))
-    body = bulk_import.template_xlsx(country.registration, sites)
-    return Response(body, media_type=bulk_import.XLSX, headers=headers)
+    body = sheets.template_xlsx(country.registration, sites)
+    return Response(body, media_type=sheets.XLSX, headers=headers)
 
 
 @router.get("/{account_number}", response_model=CustomerDetail, responses=ERRORS)
