@@ -19,6 +19,14 @@ from country_api.routers import ROUTERS
 from country_api.startup import prepare_database
 from country_api.workers import worker_pool
 from gridcare.core.errors import install_error_handlers
+from gridcare.core.http_guards import BodyLimits, MiB, install_http_guards
+
+BODY_LIMITS = BodyLimits(
+    default=1 * MiB,
+    routes=(("/api/sms/incoming", 4 * MiB),),  # up to 500 SMS of up to 5,000 characters
+)
+"""The largest body each route reads; every route needs a credential to send one
+(gridcare/core/http_guards.py)."""
 
 
 def create_app(
@@ -41,6 +49,7 @@ def create_app(
     )
     app.state.resources = resources  # read through country_api/deps.py only
     install_error_handlers(app)
+    install_http_guards(app, limits=BODY_LIMITS, needs_credential=lambda path: True)
     install_observability(app, settings=resources.settings, engine=resources.engine)
     for router in ROUTERS:
         app.include_router(router)

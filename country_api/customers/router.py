@@ -20,6 +20,7 @@ from country_api.customers.schemas import (
 )
 from country_api.deps import SessionDep, SettingsDep
 from country_api.meters.assignments import open_meters_by_account
+from gridcare.core.inputs import Page
 from gridcare.core.roles import Permission
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
@@ -70,7 +71,7 @@ def list_customers(
     staff: Reader,
     q: Annotated[str | None, Query(max_length=100)] = None,
     site: Annotated[str | None, Query(max_length=10)] = None,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page: Page = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
 ) -> CustomerPage:
     found = search.search_customers(session=session, q=q, site=site, page=page, page_size=page_size)

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from country_api.customers.models import CustomerType
+from gridcare.core.inputs import Day
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 OptionalName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
@@ -25,7 +26,7 @@ class CustomerCreate(BaseModel):
     national_id: NationalId | None = None
     customer_type: CustomerType = CustomerType.HOUSEHOLD
     site_code: str = Field(min_length=1, max_length=10)
-    connected_at: dt.date | None = None
+    connected_at: Day | None = None
 
 
 class CustomerUpdate(BaseModel):
@@ -38,7 +39,7 @@ class CustomerUpdate(BaseModel):
     phone: str | None = Field(default=None, max_length=40)
     national_id: NationalId | None = None
     customer_type: CustomerType | None = None
-    connected_at: dt.date | None = None
+    connected_at: Day | None = None
 
 
 NOT_NULLABLE_UPDATES = frozenset({"first_name", "last_name", "customer_type"})

@@ -8,6 +8,7 @@ from country_api.auth import Reader, Staff, require
 from country_api.deps import SessionDep
 from country_api.meters import service
 from country_api.meters.schemas import MeterCreate, MeterPage, MeterPublic, RoleChange
+from gridcare.core.inputs import Page
 from gridcare.core.roles import Permission
 
 router = APIRouter(prefix="/api/meters", tags=["meters"])
@@ -27,7 +28,7 @@ def list_meters(
     session: SessionDep,
     staff: Reader,
     account_number: Annotated[str | None, Query(max_length=16)] = None,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page: Page = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MeterPage:
     items, total = service.list_meters(

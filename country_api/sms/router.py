@@ -13,7 +13,7 @@ from country_api.payments.flows import allocate_message, ingest_sms
 from country_api.payments.parsers import ParserChain
 from country_api.payments.settlement import IncomingSms
 from country_api.sms import service
-from country_api.sms.gateway import GatewayKey, read_gateway_post
+from country_api.sms.gateway import GatewayKey, GatewayPost, read_gateway_post
 from country_api.sms.models import (
     AllocateRequest,
     InboxPage,
@@ -24,6 +24,7 @@ from country_api.sms.models import (
 )
 from gridcare.core.countries import CountryConfig
 from gridcare.core.db import unit_of_work
+from gridcare.core.inputs import Page, StoredId, documented_body
 from gridcare.core.observability import count_sms
 from gridcare.core.roles import Permission
 
@@ -45,7 +46,7 @@ def gateway_handshake(key: GatewayKey) -> dict[str, bool]:
     return {"medic-gateway": True}
 
 
-@router.post("/api/sms/incoming")
+@router.post("/api/sms/incoming", openapi_extra=documented_body(GatewayPost))
 async def gateway_incoming(
     request: Request, key: GatewayKey, engine: EngineDep, country: CountryDep, parsers: ParsersDep
 ) -> dict[str, Any]:
@@ -85,7 +86,7 @@ def get_inbox(
     session: SessionDep,
     staff: Reader,
     outcome: Outcome | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Page = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> InboxPage:
     return service.list_inbox(session=session, outcome=outcome, page=page, page_size=page_size)
@@ -96,7 +97,7 @@ def allocate(
     country: CountryDep,
     session: SessionDep,
     staff: Allocator,
-    message_id: int,
+    message_id: StoredId,
     data: AllocateRequest,
 ) -> dict[str, Any]:
     result = allocate_message(
@@ -131,7 +132,7 @@ def patch_template(
     parsers: ParsersDep,
     session: SessionDep,
     staff: TemplateWriter,
-    template_id: int,
+    template_id: StoredId,
     data: SmsTemplateUpdate,
 ) -> SmsTemplatePublic:
     template = service.update_template(
