@@ -84,6 +84,7 @@ def create_app(
             resources.http = client
             yield
             resources.http = None
+            resources.rollups = None  # it holds this client: made again on the next start
 
     app = FastAPI(title="GridCare federation gateway", version="0.1.0", lifespan=lifespan)
     app.state.resources = resources  # read through federation_gateway/deps.py only
