@@ -22,7 +22,18 @@ from country_api.startup import prepare_database
 from country_api.wiring import wire_domains
 from country_api.workers import worker_pool
 from gridcare.core.errors import install_error_handlers
+from gridcare.core.http_guards import BodyLimits, MiB, install_http_guards
 from gridcare.core.web import docs_options, install_web_defaults
+
+BODY_LIMITS = BodyLimits(
+    default=1 * MiB,
+    routes=(
+        ("/api/sms/incoming", 4 * MiB),  # up to 500 SMS of up to 5,000 characters
+        ("/api/customers/import", 11 * MiB),  # a field team's sheet (10 MB at most)
+    ),
+)
+"""The largest body each route reads; every route needs a credential to send one
+(gridcare/core/http_guards.py)."""
 
 
 def create_app(
@@ -51,6 +62,12 @@ def create_app(
     app.state.resources = served  # read through country_api/deps.py only
     install_error_handlers(app)
     install_web_defaults(app, public_docs=resources.settings.demo, staff=current_staff)
+    install_http_guards(
+        app,
+        limits=BODY_LIMITS,
+        needs_credential=lambda path: True,
+        keeps_nul=lambda path: path == "/api/sms/incoming",
+    )
     install_observability(app, settings=resources.settings, engine=resources.engine)
     for router in ROUTERS:
         app.include_router(router)

@@ -24,9 +24,24 @@ from federation_gateway.system.router import router as system_router
 from federation_gateway.tokens import TokenIssuer
 from gridcare.core.db import make_engine
 from gridcare.core.errors import install_error_handlers
+from gridcare.core.http_guards import BodyLimits, KiB, MiB, install_http_guards
 from gridcare.core.web import docs_options, install_web_defaults
 
 log = logging.getLogger(__name__)
+
+BODY_LIMITS = BodyLimits(
+    default=1 * MiB,
+    routes=(
+        ("/api/[^/]+/sms/incoming", 4 * MiB),  # the country API's own limits, through the proxy
+        ("/auth/.*", 64 * KiB),
+    ),
+)
+"""The largest body each route reads (gridcare/core/http_guards.py). Under `/api/` a body
+needs a credential header; log-in (`/auth/…`) is how one gets a credential."""
+
+
+def _needs_credential(path: str) -> bool:
+    return path.startswith("/api/")
 
 
 def make_issuer(settings: Settings) -> TokenIssuer:
@@ -81,6 +96,7 @@ def create_app(
     app.state.resources = resources  # read through federation_gateway/deps.py only
     install_error_handlers(app)
     install_web_defaults(app, public_docs=settings.demo, staff=bearer_claims)
+    install_http_guards(app, limits=BODY_LIMITS, needs_credential=_needs_credential)
     install_observability(app, settings=settings)  # /metrics (bearer token), request ids
     app.include_router(system_router)
     app.include_router(auth_router)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gridcare.core.errors import InvalidInput
+from gridcare.core.inputs import LATEST
 
 MAX_MONTHS = 240
 """The longest range a report answers (20 years), so a typo cannot ask for millennia."""
@@ -45,7 +46,11 @@ def add_months(month: dt.date, count: int) -> dt.date:
 
 def parse_month(value: str, *, field: str) -> dt.date:
     match = _MONTH.match(value.strip())
-    if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+    if (
+        match is None
+        or not 1 <= int(match.group(2)) <= 12
+        or not 1900 <= int(match.group(1)) <= LATEST.year
+    ):
         raise InvalidInput.for_field(field, f"expected a month like 2025-01, got {value!r}")
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
@@ -53,7 +58,7 @@ def parse_month(value: str, *, field: str) -> dt.date:
 def parse_quarter(value: str, *, field: str) -> dt.date:
     """`2025Q3` (also `2025-Q3`, `2025 Q3`) → the quarter's first month."""
     match = _QUARTER.match(value.strip())
-    if match is None or int(match.group(1)) < 1900:
+    if match is None or not 1900 <= int(match.group(1)) <= LATEST.year:
         raise InvalidInput.for_field(field, f"expected a quarter like 2025Q1, got {value!r}")
     return dt.date(int(match.group(1)), 3 * int(match.group(2)) - 2, 1)
 

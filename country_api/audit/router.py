@@ -9,6 +9,7 @@ from country_api.audit.revert import revert_mutation
 from country_api.audit.schemas import MutationPage, MutationPublic
 from country_api.auth import Reader, Staff, require
 from country_api.deps import SessionDep
+from gridcare.core.inputs import Page, StoredId
 from gridcare.core.roles import Permission
 
 router = APIRouter(prefix="/api/mutations", tags=["audit"])
@@ -26,7 +27,7 @@ def list_mutations(
     staff: Reader,
     table: Annotated[str | None, Query(max_length=63)] = None,
     record_id: Annotated[str | None, Query(max_length=64)] = None,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page: Page = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MutationPage:
     rows, total = service.list_mutations(
@@ -45,6 +46,6 @@ def list_mutations(
         409: {"description": "already reverted, stale, or not revertible"},
     },
 )
-def revert(mutation_id: int, session: SessionDep, staff: Reverter) -> MutationPublic:
+def revert(mutation_id: StoredId, session: SessionDep, staff: Reverter) -> MutationPublic:
     mutation = revert_mutation(session=session, actor=staff.username, mutation_id=mutation_id)
     return MutationPublic.model_validate(mutation)

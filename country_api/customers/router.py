@@ -26,6 +26,7 @@ from country_api.customers.schemas import (
 )
 from country_api.deps import CountryDep, SessionDep, SettingsDep
 from country_api.sites.models import Site
+from gridcare.core.inputs import Page
 from gridcare.core.phones import normalise_phone
 from gridcare.core.roles import Permission
 
@@ -77,7 +78,7 @@ def list_customers(
     staff: Reader,
     q: Annotated[str | None, Query(max_length=100)] = None,
     site: Annotated[str | None, Query(max_length=10)] = None,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page: Page = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
 ) -> CustomerPage:
     found = search.search_customers(session=session, q=q, site=site, page=page, page_size=page_size)

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from country_api.customers.models import Category, CustomerType, Gender
+from gridcare.core.inputs import Day
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 OptionalName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
@@ -34,7 +35,7 @@ class CustomerCreate(BaseModel):
     category: Category | None = None
     """For funders' reports; derived from `customer_type` when omitted."""
     site_code: str = Field(min_length=1, max_length=10)
-    connected_at: dt.date | None = None
+    connected_at: Day | None = None
     gender: Gender | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
@@ -56,7 +57,7 @@ class CustomerUpdate(BaseModel):
     national_id: NationalId | None = None
     customer_type: CustomerType | None = None
     category: Category | None = None
-    connected_at: dt.date | None = None
+    connected_at: Day | None = None
     gender: Gender | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None

@@ -14,6 +14,7 @@ from country_api.deps import CountryDep, SessionDep
 from country_api.exports.service import ExportName, export_filename, export_workbook
 from country_api.exports.writer import XLSX
 from gridcare.core.errors import InvalidInput
+from gridcare.core.inputs import Day
 
 router = APIRouter(prefix="/api/exports", tags=["exports"])
 
@@ -34,11 +35,9 @@ def get_export(
     session: SessionDep,
     staff: Reader,
     first: Annotated[
-        dt.date | None, Query(alias="from", description="First local day included")
+        Day | None, Query(alias="from", description="First local day included")
     ] = None,
-    last: Annotated[
-        dt.date | None, Query(alias="to", description="Last local day included")
-    ] = None,
+    last: Annotated[Day | None, Query(alias="to", description="Last local day included")] = None,
 ) -> FileResponse:
     """Typed columns (dates as dates, money as numbers in the currency's format), frozen
     header, filters; rows are streamed from the database into the file."""

@@ -31,6 +31,8 @@ LIMITS = {
     "frequency_hz": Decimal("1e3"),
 }
 """Magnitudes no real meter reports (and the columns cannot hold)."""
+MAX_REJECTED_PAYLOAD = 4096
+"""Characters of a refused reading's JSON kept in `reading_rejections` (a reading is ~300)."""
 
 
 def meter_id_candidates(meter_id: str) -> list[str]:
@@ -72,6 +74,9 @@ def log_rejection(
     reason: str,
     payload: Any,
 ) -> None:
+    """Keeps a refused reading for review: its reason and its payload, cut to
+    `MAX_REJECTED_PAYLOAD` characters of JSON (then stored as `{"truncated": true, "size",
+    "head"}`), NUL characters never reaching PostgreSQL text."""
     log.warning("reading rejected (%s %s): %s", source, status_code, reason)
     connection.execute(
         text(
@@ -80,11 +85,26 @@ def log_rejection(
         ),
         {
             "source": source,
-            "meter_id": meter_id,
+            "meter_id": meter_id.replace("\x00", "") if meter_id is not None else None,
             "status_code": status_code,
-            "reason": reason,
-            "payload": json.dumps(payload, default=str),
+            "reason": reason.replace("\x00", "")[:MAX_REJECTED_PAYLOAD],
+            "payload": stored_payload(payload),
         },
+    )
+
+
+def stored_payload(payload: Any) -> str:
+    """`payload` as the JSON `reading_rejections.payload` keeps: as it came when small, else
+    (or when it holds a NUL, which `jsonb` refuses) its first characters as text."""
+    encoded = json.dumps(payload, default=str)
+    if len(encoded) <= MAX_REJECTED_PAYLOAD and "\\u0000" not in encoded:
+        return encoded
+    return json.dumps(
+        {
+            "truncated": len(encoded) > MAX_REJECTED_PAYLOAD,
+            "size": len(encoded),
+            "head": encoded[:MAX_REJECTED_PAYLOAD],
+        }
     )
 
 

@@ -21,9 +21,11 @@ from country_api.metering.models import (
     ConsumptionAnswer,
     IngestAnswer,
     MeteringSummary,
+    OneMeterReading,
     ReadingSource,
 )
 from gridcare.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
+from gridcare.core.inputs import Day, Instant, documented_body
 
 router = APIRouter(tags=["metering"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,7 +46,12 @@ def _check_iot_key(settings: Settings, given: str | None) -> None:
         raise Forbidden("missing or wrong X-IoT-Key")
 
 
-@router.post("/api/meters/reading", response_model=IngestAnswer, responses=ERRORS)
+@router.post(
+    "/api/meters/reading",
+    response_model=IngestAnswer,
+    responses=ERRORS,
+    openapi_extra=documented_body(OneMeterReading),
+)
 async def post_reading(
     request: Request,
     settings: SettingsDep,
@@ -60,14 +67,17 @@ def _store_http_reading(
     settings: Settings, engine: Engine, raw: bytes, iot_key: str | None
 ) -> IngestAnswer:
     """Stores the reading, or the rejection with its reason: either way the answer is sent only
-    after its own unit of work committed (a refused reading is kept, not rolled back)."""
+    after its own unit of work committed (a refused reading is kept, not rolled back).
+
+    A sender without the right `X-IoT-Key` is refused before anything is stored: only the
+    meters' own rejects are worth keeping (`log_rejection` keeps at most 4 KB of each)."""
+    _check_iot_key(settings, iot_key)
     payload: Any
     try:
         payload = json.loads(raw or b"null")
     except ValueError:
         payload = {"unparsed_body": raw.decode("utf-8", errors="replace")}
     try:
-        _check_iot_key(settings, iot_key)
         if not isinstance(payload, dict) or "unparsed_body" in payload:
             raise InvalidInput.for_field("body", "expected a JSON object")
         reading = onemeter.from_http(payload, settings.country.meter_clock)
@@ -108,8 +118,8 @@ def get_consumption(
     session: SessionDep,
     staff: Reader,
     granularity: service.Granularity = "hour",
-    start: Annotated[dt.datetime | None, Query(alias="from")] = None,
-    end: Annotated[dt.datetime | None, Query(alias="to")] = None,
+    start: Annotated[Instant | None, Query(alias="from")] = None,
+    end: Annotated[Instant | None, Query(alias="to")] = None,
 ) -> ConsumptionAnswer:
     """kWh per hour, or per day/month of the country's calendar, in [from, to), primary meters
     only; each period is named by its start instant in UTC."""
@@ -152,8 +162,8 @@ def _default_days(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, 
 def get_check_meter_report(
     session: SessionDep,
     staff: Reader,
-    start: Annotated[dt.date | None, Query(alias="from")] = None,
-    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
     site: str | None = None,
 ) -> CheckMeterReport:
     """Per UTC day: primary vs check energy and relative error, for [from, to] inclusive."""
@@ -169,8 +179,8 @@ def get_check_meter_report(
 def get_check_meter_workbook(
     session: SessionDep,
     staff: Reader,
-    start: Annotated[dt.date | None, Query(alias="from")] = None,
-    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
     site: str | None = None,
 ) -> Response:
     """The same report as an Excel workbook."""

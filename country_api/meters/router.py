@@ -15,6 +15,7 @@ from country_api.meters.schemas import (
     Replacement,
     RoleChange,
 )
+from gridcare.core.inputs import Page
 from gridcare.core.roles import Permission
 
 router = APIRouter(prefix="/api/meters", tags=["meters"])
@@ -36,7 +37,7 @@ def list_meters(
     account_number: Annotated[str | None, Query(max_length=16)] = None,
     q: Annotated[str | None, Query(max_length=64)] = None,
     site: Annotated[str | None, Query(max_length=3)] = None,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page: Page = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MeterPage:
     items, total = service.list_meters(

@@ -33,6 +33,7 @@ from country_api.onboarding.schemas import (
 )
 from country_api.sites.models import Site
 from gridcare.core.errors import InvalidInput
+from gridcare.core.inputs import StoredId
 from gridcare.core.roles import Permission
 
 router = APIRouter(tags=["onboarding"])
@@ -312,7 +313,7 @@ def list_contracts(account_number: str, session: SessionDep, staff: Reader) -> l
 
 @router.get(f"{ACCOUNT}/contracts/{{contract_id}}.pdf", response_class=Response, responses=PDF)
 def signed_contract_pdf(
-    account_number: str, contract_id: int, session: SessionDep, staff: Reader
+    account_number: str, contract_id: StoredId, session: SessionDep, staff: Reader
 ) -> Response:
     """A signed contract, byte for byte as it was signed."""
     account = get_account(session=session, account_number=account_number)

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from country_api.audit.service import record_mutation
 from country_api.payments.allocation import find_account
 from country_api.payments.ledger import post_payment
+from country_api.payments.limits import over_limit
 from country_api.payments.models import Payment, WebhookPayment
 from country_api.payments.parsing import parsed_json
 from country_api.payments.settlement import (
@@ -80,6 +81,8 @@ def ingest_webhook(
         amount_minor = to_minor(payload.amount, country.currency)
     except ValueError as error:
         raise InvalidInput.for_field("amount", str(error)) from None
+    if (too_much := over_limit(country, amount_minor)) is not None:
+        raise InvalidInput.for_field("amount", too_much)
     paid_at = payload.timestamp or dt.datetime.now(dt.UTC)
     if paid_at.tzinfo is None:
         paid_at = paid_at.replace(tzinfo=country.zone)
@@ -223,6 +226,16 @@ def _process_sms(
             parsed=parsed_json(payment),
         )
         return IngestResult(id=key, outcome=Outcome.REJECTED, reason=reason)
+    if (too_much := over_limit(country, payment.amount_minor)) is not None:
+        finish_message(
+            session=session,
+            message_id=message_id,
+            outcome=Outcome.REJECTED,
+            reason=too_much,
+            parser=parsed.parser,
+            parsed=parsed_json(payment),
+        )
+        return IngestResult(id=key, outcome=Outcome.REJECTED, reason=too_much)
     paid_at = payment.paid_at or sms.sms_received or sms.sms_sent or dt.datetime.now(dt.UTC)
     reference = payment.reference
     if payment.synthetic_reference:  # no provider id: each gateway message is its own payment

@@ -18,10 +18,11 @@ from sqlmodel import Session, select
 
 from country_api.customers.models import Account, Customer
 from country_api.payments.fees import Split, owed_after_charging, split_payment
+from country_api.payments.limits import over_limit
 from country_api.payments.models import Payment, PaymentFee
 from country_api.tariffs.service import resolve_tariff
 from gridcare.core.countries import CountryConfig
-from gridcare.core.errors import Conflict, NotFound
+from gridcare.core.errors import Conflict, InvalidInput, NotFound
 from gridcare.core.money import digits
 
 KWH_PLACES = Decimal("0.0001")
@@ -81,6 +82,8 @@ def post_payment(
     note: str | None = None,
 ) -> Posted:
     assert account.id is not None
+    if (too_much := over_limit(country, amount_minor)) is not None:
+        raise InvalidInput.for_field("amount", too_much)
     owed = owed_after_charging(session=session, country=country, account_id=account.id)
     customer_id = account.customer_id
     customer = session.get(Customer, customer_id)

@@ -6,6 +6,8 @@ from decimal import Decimal
 from sqlalchemy import Column, DateTime, Numeric, func
 from sqlmodel import Field, SQLModel
 
+from gridcare.core.inputs import Instant
+
 
 class Payment(SQLModel, table=True):
     """One ledger entry of money for an account: a payment, or the reversal of one.
@@ -125,7 +127,7 @@ class ManualPayment(SQLModel):
     amount: Decimal = Field(gt=0, max_digits=14)
     provider: str = Field(default="manual", min_length=1, max_length=40)
     reference: str | None = Field(default=None, min_length=1, max_length=120)
-    paid_at: dt.datetime | None = None
+    paid_at: Instant | None = None
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -139,7 +141,7 @@ class WebhookPayment(SQLModel):
     provider: str = Field(min_length=1, max_length=40)
     reference: str = Field(min_length=1, max_length=120)
     phone: str | None = Field(default=None, max_length=20)
-    timestamp: dt.datetime | None = None
+    timestamp: Instant | None = None
 
 
 class Balance(SQLModel):

@@ -21,6 +21,7 @@ from country_api.payments.models import (
     WebhookPayment,
 )
 from country_api.sms.gateway import GatewayKey
+from gridcare.core.inputs import Instant, Page, StoredId
 from gridcare.core.roles import Permission
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -39,8 +40,8 @@ def get_payments(
     session: SessionDep,
     staff: Reader,
     account_number: Annotated[str | None, Query(max_length=16)] = None,
-    since: dt.datetime | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    since: Instant | None = None,
+    page: Page = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> PaymentPage:
     if since is not None and since.tzinfo is None:
@@ -93,13 +94,13 @@ def retry_credits(
 
 
 @router.get("/api/payments/{payment_id}")
-def get_payment(session: SessionDep, staff: Reader, payment_id: int) -> PaymentPublic:
+def get_payment(session: SessionDep, staff: Reader, payment_id: StoredId) -> PaymentPublic:
     return service.get_payment(session=session, payment_id=payment_id)
 
 
 @router.post("/api/payments/{payment_id}/reverse", status_code=201)
 def reverse(
-    session: SessionDep, staff: PaymentWriter, payment_id: int, data: ReversalRequest
+    session: SessionDep, staff: PaymentWriter, payment_id: StoredId, data: ReversalRequest
 ) -> PaymentPublic:
     return service.record_reversal(
         session=session, payment_id=payment_id, reason=data.reason, actor=staff.username

@@ -16,6 +16,7 @@ from country_api.payments.allocation import find_account
 from country_api.payments.dead_credits import revive_dead
 from country_api.payments.fees import fees_owed
 from country_api.payments.ledger import credit_totals, post_payment, reverse_payment
+from country_api.payments.limits import over_limit
 from country_api.payments.models import (
     Balance,
     CreditOutbox,
@@ -128,6 +129,8 @@ def record_manual_payment(
         amount_minor = to_minor(data.amount, country.currency)
     except ValueError as error:
         raise InvalidInput.for_field("amount", str(error)) from None
+    if (too_much := over_limit(country, amount_minor)) is not None:
+        raise InvalidInput.for_field("amount", too_much)
     paid_at = data.paid_at or dt.datetime.now(dt.UTC)
     if paid_at.tzinfo is None:
         raise InvalidInput.for_field("paid_at", "must include a timezone offset")

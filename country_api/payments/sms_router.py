@@ -17,11 +17,12 @@ from sqlalchemy import Engine
 from country_api.auth import Staff, require
 from country_api.deps import CountryDep, EngineDep, ParsersDep, ParserSource, SessionDep
 from country_api.payments.flows import allocate_message, ingest_sms
-from country_api.sms.gateway import GatewayKey, read_gateway_post
+from country_api.sms.gateway import GatewayKey, GatewayPost, read_gateway_post
 from country_api.sms.models import AllocateRequest, IncomingSms
 from country_api.sms.router import ERRORS
 from gridcare.core.countries import CountryConfig
 from gridcare.core.db import unit_of_work
+from gridcare.core.inputs import StoredId, documented_body
 from gridcare.core.observability import count_sms
 from gridcare.core.roles import Permission
 
@@ -34,7 +35,7 @@ def gateway_handshake(key: GatewayKey) -> dict[str, bool]:
     return {"medic-gateway": True}
 
 
-@router.post("/api/sms/incoming")
+@router.post("/api/sms/incoming", openapi_extra=documented_body(GatewayPost))
 async def gateway_incoming(
     request: Request, key: GatewayKey, engine: EngineDep, country: CountryDep, parsers: ParsersDep
 ) -> dict[str, Any]:
@@ -74,7 +75,7 @@ def allocate(
     country: CountryDep,
     session: SessionDep,
     staff: Allocator,
-    message_id: int,
+    message_id: StoredId,
     data: AllocateRequest,
 ) -> dict[str, Any]:
     result = allocate_message(

@@ -37,6 +37,12 @@ class GatewayMessage(BaseModel):
     def _id_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) else value
 
+    @field_validator("id", "sender", "content", mode="after")
+    @classmethod
+    def _without_nul(cls, value: str) -> str:
+        """PostgreSQL text holds no NUL: kept as U+FFFD, so the message is still stored."""
+        return value.replace("\x00", "\ufffd")
+
     def incoming(self) -> IncomingSms:
         return IncomingSms(
             gateway_message_id=self.id,

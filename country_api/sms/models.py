@@ -99,9 +99,14 @@ class SmsTemplateCreate(SQLModel):
 
 
 class SmsTemplateUpdate(SQLModel):
+    """A partial update: only the fields sent change; `pattern` and `active` may not be null."""
+
     pattern: str | None = Field(default=None, min_length=3, max_length=1000)
-    sender: str | None = None
+    sender: str | None = Field(default=None, max_length=100)
     active: bool | None = None
+
+
+NOT_NULLABLE_UPDATES = frozenset({"pattern", "active"})
 
 
 class SmsTemplatePublic(SQLModel):

@@ -17,6 +17,7 @@ from country_api.sms.models import (
     SmsTemplatePublic,
     SmsTemplateUpdate,
 )
+from gridcare.core.inputs import Page, StoredId
 from gridcare.core.roles import Permission
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -36,7 +37,7 @@ def get_inbox(
     session: SessionDep,
     staff: Reader,
     outcome: Outcome | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Page = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> InboxPage:
     return service.list_inbox(session=session, outcome=outcome, page=page, page_size=page_size)
@@ -64,7 +65,7 @@ def patch_template(
     parsers: ParsersDep,
     session: SessionDep,
     staff: TemplateWriter,
-    template_id: int,
+    template_id: StoredId,
     data: SmsTemplateUpdate,
 ) -> SmsTemplatePublic:
     template = service.update_template(

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from country_api.audit.service import record_mutation
 from country_api.plugins.payments.templates import compile_template
 from country_api.sms.models import (
+    NOT_NULLABLE_UPDATES,
     InboxItem,
     InboxPage,
     Outcome,
@@ -72,6 +73,9 @@ def update_template(
     if template is None:
         raise NotFound(f"no SMS template {template_id}")
     changes = data.model_dump(exclude_unset=True)
+    for field in NOT_NULLABLE_UPDATES & changes.keys():
+        if changes[field] is None:
+            raise InvalidInput.for_field(field, "may not be null")
     if changes.get("pattern") is not None:
         _check_pattern(changes["pattern"])
     before = {key: getattr(template, key) for key in changes}

@@ -7,6 +7,8 @@ from pydantic import field_validator
 from sqlalchemy import Column, DateTime, Numeric, func
 from sqlmodel import Field, SQLModel
 
+from gridcare.core.inputs import IdFilter, Instant
+
 
 class Tariff(SQLModel, table=True):
     """A rate (currency major units per kWh) from `effective_from` on; rows are never edited.
@@ -41,9 +43,9 @@ class Tariff(SQLModel, table=True):
 
 class TariffCreate(SQLModel):
     site_code: str | None = Field(default=None, min_length=3, max_length=3)
-    customer_id: int | None = None
+    customer_id: IdFilter | None = None
     rate_per_kwh: Decimal = Field(gt=0, max_digits=14, decimal_places=4)
-    effective_from: dt.datetime | None = None
+    effective_from: Instant | None = None
     """Defaults to now; must carry a timezone."""
     note: str | None = Field(default=None, max_length=500)
 

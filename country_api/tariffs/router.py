@@ -8,6 +8,7 @@ from country_api.auth import Reader, Staff, require
 from country_api.deps import CountryDep, SessionDep
 from country_api.tariffs import service
 from country_api.tariffs.models import TariffCreate, TariffPublic, TariffView
+from gridcare.core.inputs import IdFilter
 from gridcare.core.roles import Permission
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -26,7 +27,7 @@ def get_tariffs(
     session: SessionDep,
     staff: Reader,
     site_code: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
-    customer_id: int | None = None,
+    customer_id: Annotated[IdFilter | None, Query()] = None,
 ) -> TariffView:
     return service.tariff_view(
         session=session,

@@ -7,8 +7,13 @@ refuses, drops or times out the connection → 502 naming the country.
 Only `/api/…` is ever reached: a path with a `.` or `..` segment (`/api/ls/../metrics`, also
 percent-encoded) is 404 here, since the outgoing URL would be normalised to outside `/api/`
 (the country's `/metrics`), and the path is percent-encoded again so that a decoded `?` or `#`
-stays part of it. The gateway's request id goes along as `X-Request-ID`, so one id marks the
-request in both services' logs.
+stays part of it (a NUL byte never gets this far: `gridcare/core/http_guards.py` refuses it).
+The URL finally built is checked once more to be under the country's `/api/`.
+
+Redirects are never followed, and never passed on with an internal address: a country's 3xx
+pointing into its own `/api/…` (FastAPI's trailing-slash redirect) gets a `Location` under
+the gateway's `/api/{cc}/…`; one pointing anywhere else is a 502. The gateway's request id
+goes along as `X-Request-ID`, so one id marks the request in both services' logs.
 """
 
 from __future__ import annotations
@@ -114,20 +119,64 @@ async def forward(
         content=await request.body(),
         timeout=target.timeout_seconds,
     )
+    if not _under_api(outgoing.url, target):
+        raise NotFound("no such path: only the country's /api/… is forwarded")
     try:
         answer = await client.send(outgoing, stream=True)
     except httpx.HTTPError as error:
         raise _unavailable(target, error) from None
+    answer_headers = [
+        (name, value)
+        for name, value in _forwarded_headers(answer.headers, HOP_BY_HOP)
+        if name.lower() != "location"
+    ]
+    if "location" in answer.headers:
+        location = _public_location(answer.headers["location"], target)
+        if location is not None:
+            answer_headers.append(("location", location))
+        elif answer.is_redirect:
+            await answer.aclose()
+            log.warning("country %s redirected %s outside its /api/", target.code, outgoing.url)
+            raise CountryUnavailable(
+                f"the {target.config.name} ({target.code}) API answered with a redirect"
+                " outside its /api/"
+            )
     response = StreamingResponse(
         _relay(answer, target),
         status_code=answer.status_code,
         background=BackgroundTask(answer.aclose),
     )
     response.raw_headers = [
-        (name.encode("latin-1"), value.encode("latin-1"))
-        for name, value in _forwarded_headers(answer.headers, HOP_BY_HOP)
+        (name.encode("latin-1"), value.encode("latin-1")) for name, value in answer_headers
     ]
     return response
+
+
+def _api_prefix(target: CountryTarget) -> bytes:
+    return httpx.URL(target.api_url).raw_path.rstrip(b"/") + b"/api/"
+
+
+def _under_api(url: httpx.URL, target: CountryTarget) -> bool:
+    """Whether `url` (as httpx will send it, dot segments resolved) is the country's `/api/…`."""
+    base = httpx.URL(target.api_url)
+    return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port) and (
+        url.raw_path.startswith(_api_prefix(target))
+    )
+
+
+def _public_location(location: str, target: CountryTarget) -> str | None:
+    """A country's redirect as the browser may see it: `/api/{cc}/…` on the gateway for one
+    into the country's own `/api/…`; None for anywhere else (never an internal address)."""
+    try:
+        resolved = httpx.URL(f"{target.api_url}/api/").join(location)
+    except httpx.InvalidURL:
+        return None
+    if not _under_api(resolved, target) or any(
+        segment in (".", "..") for segment in resolved.path.split("/")
+    ):
+        return None
+    rest = resolved.raw_path.removeprefix(_api_prefix(target)).decode("ascii")
+    return f"/api/{target.code.lower()}/{rest}"
 
 
 async def _relay(answer: httpx.Response, target: CountryTarget) -> AsyncIterator[bytes]:
@@ -141,6 +190,11 @@ async def _relay(answer: httpx.Response, target: CountryTarget) -> AsyncIterator
         await answer.aclose()  # also when the browser goes away mid-answer
 
 
+WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+ANY_JSON_BODY = {
+    "requestBody": {"required": False, "content": {"application/json": {"schema": {}}}}
+}
+
 for _method in METHODS:  # one route per method, so each has its own OpenAPI operation id
     router.add_api_route(
         "/api/{cc}/{path:path}",
@@ -149,7 +203,9 @@ for _method in METHODS:  # one route per method, so each has its own OpenAPI ope
         operation_id=f"forward_{_method.lower()}",
         summary=f"Forward {_method} to a country's API",
         responses={
-            404: {"description": "unknown country"},
-            502: {"description": "the country's API is down or not answering"},
+            404: {"description": "unknown country, or a path outside the country's /api/"},
+            502: {"description": "the country's API is down, not answering, or redirecting"},
+            "default": {"description": "what the country's API answered"},
         },
+        openapi_extra=ANY_JSON_BODY if _method in WITH_BODY else None,
     )

@@ -56,9 +56,10 @@ resources sit below every domain and cannot name it."""
 
 
 def rollup_context(request: Request, resources: ResourcesDep, client: HttpDep) -> RollupContext:
-    """The app's context (a `rollup_cache` given to `create_app` is used)."""
+    """The app's context (a `rollup_cache` given to `create_app` is used); made again when the
+    app has started again with a new HTTP client."""
     context = _CONTEXTS.get(request.app)
-    if context is None:
+    if context is None or context.client is not client:
         settings = resources.settings
         options = RollupSettings()
         cache = resources.rollup_cache or make_cache(

@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from gridcare.core.countries import (
+    PAYMENT_CEILING,
     SITE_CODE,
     ConfigError,
     CountryConfig,
@@ -80,6 +81,11 @@ def new_country(
     tariff_per_kwh: str | None = typer.Option(
         None, help="Default tariff, currency (major units) per kWh; none until one is agreed."
     ),
+    max_payment: str | None = typer.Option(
+        None,
+        help="Largest single payment accepted, currency (major units); more is refused."
+        " The platform ceiling (10,000,000) when left out.",
+    ),
     meter_clock: str | None = typer.Option(
         None, help="UTC offset the meters report in (+02:00); the timezone's offset by default."
     ),
@@ -112,7 +118,7 @@ def new_country(
         "meter_clock_utc_offset": meter_clock or _standard_offset(timezone.strip()),
         "api": _api(port, existing),
         "tariff": {"default_rate_per_kwh": _tariff(tariff_per_kwh)},
-        "payments": {"parsers": payment_parser},
+        "payments": _payments(payment_parser, max_payment),
         "meters": {"default_platform": meter_platform.strip()},
         "features": {"payment_automation": False, "meter_credit": False},
         "sites": [_site(value) for value in site],
@@ -169,6 +175,20 @@ def _tariff(value: str | None) -> str | None:
     if not rate.is_finite() or rate <= 0:
         raise _fail("--tariff-per-kwh", f"{value!r} must be a positive number")
     return str(rate)
+
+
+def _payments(parsers: list[str], max_payment: str | None) -> dict[str, Any]:
+    if max_payment is None:
+        return {"parsers": parsers}
+    try:
+        amount = Decimal(max_payment)
+    except InvalidOperation:
+        raise _fail("--max-payment", f"{max_payment!r} is not a number") from None
+    if not amount.is_finite() or not 0 < amount <= PAYMENT_CEILING:
+        raise _fail(
+            "--max-payment", f"{max_payment!r} must be above 0 and at most {PAYMENT_CEILING}"
+        )
+    return {"parsers": parsers, "max_amount": str(amount)}
 
 
 def _site(value: str) -> dict[str, str]:

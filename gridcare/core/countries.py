@@ -80,9 +80,22 @@ class FeesConfig(_Strict):
     items: list[FeeItem] = []
 
 
+PAYMENT_CEILING = Decimal(10_000_000)
+"""The largest payment any country may accept, in major units: what the ledger can hold at any
+tariff (kWh = amount / rate, with rates down to 0.0001 and kWh below 10¹² in `payments.kwh`)."""
+
+
 class PaymentsConfig(_Strict):
     parsers: list[str]
     """Payment parser plugin names, tried in order (see `country_api/plugins/payments`)."""
+    max_amount: Annotated[Decimal, Field(gt=0, le=PAYMENT_CEILING)] | None = None
+    """The largest single payment accepted (currency, major units): webhook posts and manual
+    payments over it are refused (422), SMS over it kept as `rejected`. Unset: the platform
+    ceiling, `PAYMENT_CEILING`."""
+
+    @property
+    def largest_amount(self) -> Decimal:
+        return self.max_amount if self.max_amount is not None else PAYMENT_CEILING
 
 
 class MetersConfig(_Strict):

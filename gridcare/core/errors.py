@@ -6,11 +6,13 @@ Services raise `AppError` subclasses; routers never build error responses themse
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -95,5 +97,68 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        codes = {400: "invalid_body", 404: "not_found", 405: "method_not_allowed"}
+        code = codes.get(error.status_code, "http_error")
         return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code)
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    fields: list[FieldProblem]
+
+
+class ErrorAnswer(BaseModel):
+    """The one shape of every error answer."""
+
+    error: ErrorDetail
+
+
+ERROR_SCHEMA_REF = "#/components/schemas/ErrorAnswer"
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+GuardResponses = Callable[[str, str, dict[str, Any]], Mapping[int, str]]
+"""(path, method, operation) → the extra error answers a middleware may give it."""
+
+
+def document_errors(app: FastAPI, extra: GuardResponses | None = None) -> None:
+    """Make the app's OpenAPI document say what its errors look like: every 4xx/5xx answer
+    has the one error shape (FastAPI would document its own `{"detail": …}` 422, which the
+    handlers above never send), plus the answers `extra` says a middleware may give."""
+    generate = app.openapi
+    documented: list[dict[str, Any]] = []
+
+    def openapi() -> dict[str, Any]:
+        document = generate()
+        if not documented or documented[0] is not document:
+            _document_errors(document, extra)
+            documented[:] = [document]
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _document_errors(document: dict[str, Any], extra: GuardResponses | None) -> None:
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    answer = ErrorAnswer.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(answer.pop("$defs", {}))
+    schemas["ErrorAnswer"] = answer
+    error_content = {"application/json": {"schema": {"$ref": ERROR_SCHEMA_REF}}}
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in _HTTP_METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, description in (extra(path, method, operation) if extra else {}).items():
+                responses.setdefault(str(status), {"description": description})
+            for status, response in responses.items():
+                if status[:1] in ("4", "5"):
+                    response["content"] = error_content
+    if "HTTPValidationError" in schemas and "HTTPValidationError" not in str(document["paths"]):
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)

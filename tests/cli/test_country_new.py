@@ -174,6 +174,8 @@ def test_refuses_an_existing_code(config_dir: Path) -> None:
         ("--name", " ", "--name: the country needs a name"),
         ("--port", "8101", "--port: 8101 is already used"),
         ("--tariff-per-kwh", "-1", "--tariff-per-kwh: '-1' must be a positive number"),
+        ("--max-payment", "1e12", "--max-payment: '1e12' must be above 0 and at most 10000000"),
+        ("--max-payment", "lots", "--max-payment: 'lots' is not a number"),
     ],
 )
 def test_rejects_a_bad_value_naming_the_flag(
@@ -193,10 +195,11 @@ def test_rejects_a_bad_value_naming_the_flag(
 
 
 def test_the_file_reads_like_the_hand_written_ones(config_dir: Path) -> None:
-    new_country(config_dir, *ZEDLAND, "--tariff-per-kwh", "4.50")
+    new_country(config_dir, *ZEDLAND, "--tariff-per-kwh", "4.50", "--max-payment", "20000")
     text = (config_dir / "zz.yaml").read_text(encoding="utf-8")
 
     assert text.startswith("# Zedland.")
     assert "locales: [en_ZM]" in text
     assert '  - {code: DEF, name: "Déf Hills"}' in text
     assert yaml.safe_load(text)["tariff"] == {"default_rate_per_kwh": "4.50"}
+    assert yaml.safe_load(text)["payments"]["max_amount"] == "20000"

@@ -4,13 +4,9 @@ log in at the gateway, the country fetches the gateway's JWKS over HTTP, calls a
 from __future__ import annotations
 
 import socket
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import httpx
-import uvicorn
-from fastapi import FastAPI
 
 from country_api.main import create_app as create_country_app
 from country_api.resources import CountryResources
@@ -20,39 +16,14 @@ from gridcare.core.db import make_engine
 from gridcare.core.db import make_engine as make_country_engine
 from tests.federation_gateway.conftest import PASSWORD, gateway_settings
 from tests.support.countries import country_settings
-from tests.support.waiting import eventually_blocking
-
-
-def _listening_socket() -> socket.socket:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    return sock
-
-
-@contextmanager
-def serving(app: FastAPI, sock: socket.socket) -> Iterator[None]:
-    """Runs `app` under uvicorn on `sock` in a thread until the block ends."""
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    eventually_blocking(
-        lambda: server.started or not thread.is_alive(), within=15, message="the server to start"
-    )
-    assert server.started, "the server stopped while starting"
-    try:
-        yield
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
+from tests.support.servers import listening_socket, serving
 
 
 def test_login_and_forwarding_over_real_http(
     gateway_db: str, ls_db: str, add_employee: Callable[..., Employee]
 ) -> None:
     add_employee("thabo", roles={"LS": "onm", "ZM": "viewer"})
-    gateway_sock, country_sock, closed = _listening_socket(), _listening_socket(), socket.socket()
+    gateway_sock, country_sock, closed = listening_socket(), listening_socket(), socket.socket()
     closed.bind(("127.0.0.1", 0))
     gateway_url = f"http://127.0.0.1:{gateway_sock.getsockname()[1]}"
     country_url = f"http://127.0.0.1:{country_sock.getsockname()[1]}"

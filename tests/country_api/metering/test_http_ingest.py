@@ -69,7 +69,7 @@ async def test_refusals_name_the_problem_and_are_logged_with_payload(
     assert bad_time.status_code == 422
     assert bad_time.json()["error"]["fields"][0]["field"] == "timestamp"
     wrong_key = await post(iot_client, body("202604281400", "1.0"), key="nope")
-    assert wrong_key.status_code == 403
+    assert wrong_key.status_code == 403  # refused, and not kept: only the meters' rejects are
     not_json = await iot_client.post(
         "/api/meters/reading", content=b"{oops", headers={"X-IoT-Key": IOT_KEY}
     )
@@ -79,11 +79,30 @@ async def test_refusals_name_the_problem_and_are_logged_with_payload(
         ("000023022673", 404),
         ("000000000555", 409),
         ("000023022673", 422),
-        ("000023022673", 403),
         (None, 422),
     ]
     assert logged[0][3] == body("202604281400", "1.0")
-    assert logged[4][3] == {"unparsed_body": "{oops"}
+    assert logged[3][3] == {"unparsed_body": "{oops"}
+
+
+async def test_only_the_meters_own_rejects_are_kept_and_never_more_than_4_kb(
+    iot_client: httpx.AsyncClient, ls_db: str
+) -> None:
+    bulky = {**body("2026-04-28", "1.0"), "padding": "x" * 1_000_000}  # ~1 MB, under the cap
+    for _ in range(5):
+        anonymous = await iot_client.post("/api/meters/reading", json=bulky)
+        assert anonymous.status_code == 401  # no credential header: refused before reading
+        assert (await post(iot_client, bulky, key="wrong")).status_code == 403
+    assert rejections(ls_db) == []
+    refused = await post(iot_client, bulky)
+    assert refused.status_code == 422
+    ((meter, code, _reason, payload),) = rejections(ls_db)
+    assert (meter, code) == (METER, 422)
+    assert payload["truncated"] is True and payload["size"] > 1_000_000
+    assert len(payload["head"]) == 4096 and payload["head"].startswith('{"meter_id": ')
+    too_large = await post(iot_client, {**bulky, "padding": "x" * 2_000_000})
+    assert too_large.status_code == 413
+    assert len(rejections(ls_db)) == 1
 
 
 async def test_consumption_counts_primary_meters_only(

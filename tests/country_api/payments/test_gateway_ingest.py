@@ -152,3 +152,15 @@ async def test_the_remark_token_wins_over_a_body_token(
     )
     body = await post_sms(ls_pay, sms(content))
     assert body["results"][0]["account_number"] == "0045MAT"
+
+
+async def test_a_nul_in_one_message_does_not_refuse_the_post(
+    ls_pay: httpx.AsyncClient, ls_db: str
+) -> None:
+    add_account(ls_db, "0252SHG")
+    odd = sms("hello\u0000there", id="nul-1")
+    good = sms(mpesa("100.00", txn="NULPOST1"), id="nul-2")
+    body = await post_sms(ls_pay, odd, good)
+    assert [r["outcome"] for r in body["results"]] == ["unparsed", "payment"]
+    stored = rows(ls_db, "SELECT content FROM sms_messages WHERE gateway_message_id = 'nul-1'")
+    assert stored == [("hello\ufffdthere",)]
