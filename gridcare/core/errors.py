@@ -25,6 +25,10 @@ class AppError(Exception):
         self.headers: dict[str, str] = {}
         """Extra response headers (`Retry-After`, `WWW-Authenticate`)."""
 
+    def body(self) -> dict[str, Any]:
+        """The answer's JSON; a protocol with its own error shape (SMS gateway) overrides it."""
+        return error_body(self.code, self.message, self.fields)
+
 
 class NotFound(AppError):
     status_code = 404
@@ -82,7 +86,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, error: AppError) -> JSONResponse:
         return JSONResponse(
-            error_body(error.code, error.message, error.fields),
+            error.body(),
             status_code=error.status_code,
             headers=error.headers or None,
         )
