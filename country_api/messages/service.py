@@ -8,11 +8,10 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from country_api.audit.service import record_mutation
-from country_api.customers.models import Account
 from country_api.messages.models import (
     OFFERED,
     RANK,
@@ -189,15 +188,8 @@ def list_messages(
     if account_number:
         number = account_number.replace(" ", "").upper()
         conditions.append(col(OutboundMessage.account_number) == number)
-    if customer_id is not None:
-        conditions.append(
-            or_(
-                col(OutboundMessage.customer_id) == customer_id,
-                col(OutboundMessage.account_id).in_(
-                    select(Account.id).where(col(Account.customer_id) == customer_id)
-                ),
-            )
-        )
+    if customer_id is not None:  # sent to the customer (a payer's copy is not theirs)
+        conditions.append(col(OutboundMessage.customer_id) == customer_id)
     if kinds:
         conditions.append(col(OutboundMessage.kind).in_(kinds))
     if statuses:

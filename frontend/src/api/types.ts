@@ -183,6 +183,28 @@ export interface InboxMessage {
   allocated_by: string | null;
 }
 
+/** One outbound message (receipt, alert…) and what the SMS gateway reported for it. */
+export interface OutboundMessage {
+  id: number;
+  gateway_id: string;
+  channel: string;
+  to: string;
+  content: string;
+  language: string | null;
+  kind: string;
+  account_number: string | null;
+  customer_id: number | null;
+  payment_id: number | null;
+  status: string;
+  reason: string | null;
+  attempts: number;
+  created_at: string;
+  handed_over_at: string | null;
+  sent_at: string | null;
+  delivered_at: string | null;
+  failed_at: string | null;
+}
+
 export interface Tariff {
   id: number | null;
   scope: string;
