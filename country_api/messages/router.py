@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -11,6 +12,7 @@ from country_api.auth import Reader, Staff, require
 from country_api.deps import ClockDep, SessionDep
 from country_api.messages import service
 from country_api.messages.models import MessageKind, MessagePage, MessagePublic, MessageStatus
+from gridcare.core.errors import InvalidInput
 from gridcare.core.roles import Permission
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -31,21 +33,24 @@ def get_messages(
     phone: str | None = None,
     account_number: str | None = None,
     customer_id: int | None = None,
-    kind: Annotated[list[MessageKind] | None, Query()] = None,
-    status: Annotated[list[MessageStatus] | None, Query()] = None,
+    kind: Annotated[list[str] | None, Query(description="MessageKind; repeat for several")] = None,
+    status: Annotated[
+        list[str] | None, Query(description="MessageStatus; repeat for several")
+    ] = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> MessagePage:
-    """Newest first; `since`/`until` bound the time the message was queued."""
+    """Newest first; `since`/`until` bound the time the message was queued. An empty filter
+    (`?kind=&status=`) filters nothing."""
     return service.list_messages(
         session=session,
         phone=phone,
         account_number=account_number,
         customer_id=customer_id,
-        kinds=kind or (),
-        statuses=status or (),
+        kinds=_choices("kind", kind, MessageKind),
+        statuses=_choices("status", status, MessageStatus),
         since=since,
         until=until,
         page=page,
@@ -59,3 +64,14 @@ def retry(session: SessionDep, clock: ClockDep, staff: Retrier, message_id: int)
         session=session, message_id=message_id, actor=staff.username, now=clock()
     )
     return service.public(message)
+
+
+def _choices(name: str, given: list[str] | None, allowed: type[StrEnum]) -> list[str]:
+    values = [value for value in given or [] if value]
+    known = {member.value for member in allowed}
+    for value in values:
+        if value not in known:
+            raise InvalidInput.for_field(
+                name, f"{value!r} is not one of {', '.join(sorted(known))}"
+            )
+    return values

@@ -233,8 +233,8 @@ async def gateway_key(request: Request, settings: SettingsDep) -> str:
     header_key = request.headers.get("x-gateway-key", "")
     candidates = [header_key] if header_key else []
     password = _basic_password(request.headers.get("authorization", ""))
-    if not candidates and password:
-        candidates = [password, unquote(password)]
+    if password:
+        candidates += [password, unquote(password)]
     keys = settings.sms_keys
     for given in candidates:
         if any(hmac.compare_digest(given.encode(), key.encode()) for key in keys):

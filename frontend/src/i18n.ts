@@ -3,6 +3,7 @@
 const en = {
   messages: "Messages",
   messagesSent: "Messages sent",
+  invalidSms: "Invalid",
   kind: "Kind",
   allKinds: "All kinds",
   allStatuses: "All statuses",
@@ -282,6 +283,7 @@ type Strings = typeof en;
 const fr: Strings = {
   messages: "Messages",
   messagesSent: "Messages envoyés",
+  invalidSms: "Invalides",
   kind: "Type",
   allKinds: "Tous les types",
   allStatuses: "Tous les statuts",

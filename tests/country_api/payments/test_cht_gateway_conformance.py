@@ -182,3 +182,21 @@ async def test_updates_are_idempotent_and_unknown_ids_are_recorded(
         (receipt["id"], "pending", False),
         ("not-ours", "sent", False),
     ]
+
+
+async def test_empty_filters_filter_nothing_and_unknown_kinds_are_refused(
+    ls_pay: httpx.AsyncClient, ls_db: str, auth: Auth
+) -> None:
+    add_account(ls_db, "0252SHG", phone="26650000009")
+    app = FakeChtGateway(URL)
+    app.receive("e1", "MPESA", mpesa("20.00", txn="EMPTY0001", phone="26650000009"))
+    await app.poll(ls_pay)
+    listed = await ls_pay.get(
+        "/api/messages?account_number=&kind=&status=&phone=2665000", headers=auth(role="viewer")
+    )
+    assert listed.status_code == 200 and listed.json()["total"] == 1
+    [item] = listed.json()["items"]
+    assert {"id", "to", "content", "kind", "status", "account_number"} <= item.keys()
+    assert (item["kind"], item["status"]) == ("receipt", "handed_over")
+    refused = await ls_pay.get("/api/messages?kind=spam", headers=auth())
+    assert refused.status_code == 422 and refused.json()["error"]["fields"][0]["field"] == "kind"
