@@ -35,17 +35,17 @@ export function MessagesTable(props: { messages: OutboundMessage[]; showAccount?
         <tbody>
           {props.messages.map((m) => (
             <tr key={m.id} data-testid={`message-${m.id}`}>
-              <td>{formatDateTime(m.created_at, config.locale, config.timezone)}</td>
-              <td>{m.to}</td>
-              {props.showAccount && <td>{m.account_number ?? "—"}</td>}
-              <td>{t.messageKinds[m.kind] ?? m.kind}</td>
-              <td className={`status-${m.status}`}>
+              <td data-label={t.queuedAt}>{formatDateTime(m.created_at, config.locale, config.timezone)}</td>
+              <td data-label={t.recipient}>{m.to}</td>
+              {props.showAccount && <td data-label={t.account}>{m.account_number ?? "—"}</td>}
+              <td data-label={t.kind}>{t.messageKinds[m.kind] ?? m.kind}</td>
+              <td data-label={t.status} className={`status-${m.status}`}>
                 {t.messageStatuses[m.status] ?? m.status}
                 {m.reason && <small className="reason"> · {m.reason}</small>}
               </td>
-              <td className="sms">{m.content}</td>
-              <td>{m.attempts}</td>
-              <td>{m.status === "failed" && can("sms.allocate") && (
+              <td data-label={t.message} className="sms">{m.content}</td>
+              <td data-label={t.attempts}>{m.attempts}</td>
+              <td className="actions">{m.status === "failed" && can("sms.allocate") && (
                 <button type="button" className="secondary" onClick={() => void retry(m)}>{t.retry}</button>
               )}</td>
             </tr>
