@@ -44,11 +44,13 @@ def receipt_text(
     exact_fee: str | None = None,
     balance_minor: int | None = None,
     balance_kwh: Decimal | None = None,
+    language: str | None = None,
 ) -> str:
-    """One text, one paragraph per country language (Sesotho then English for Lesotho)."""
+    """One paragraph in the reader's `language` when the country has it; else one paragraph
+    per country language (Sesotho then English for Lesotho)."""
     amount = to_major(amount_minor, country.currency)
     paragraphs = []
-    for locale in _receipt_locales(country):
+    for locale in receipt_locales(country, language):
         language = locale.split("_")[0]
         values = {
             "amount": format_currency(amount, country.currency, locale=locale),
@@ -74,11 +76,13 @@ def receipt_text(
     return "\n".join(paragraphs)
 
 
-def receipt_languages(country: CountryConfig) -> str:
-    """The languages of a receipt's paragraphs, in order (`st+en`)."""
-    return "+".join(locale.split("_")[0] for locale in _receipt_locales(country))
+def receipt_languages(country: CountryConfig, language: str | None = None) -> str:
+    """The languages of a receipt's paragraphs, in order (`st+en`, or `en` for a reader of it)."""
+    return "+".join(locale.split("_")[0] for locale in receipt_locales(country, language))
 
 
-def _receipt_locales(country: CountryConfig) -> list[str]:
-    """The country's locales, a local language before English (Sesotho, then English)."""
-    return sorted(country.locales, key=lambda locale: locale.startswith("en"))
+def receipt_locales(country: CountryConfig, language: str | None = None) -> list[str]:
+    """The reader's locale when the country has their language; else the country's locales,
+    a local language before English (Sesotho, then English)."""
+    chosen = [locale for locale in country.locales if language and locale.split("_")[0] == language]
+    return chosen[:1] or sorted(country.locales, key=lambda locale: locale.startswith("en"))

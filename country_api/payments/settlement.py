@@ -167,37 +167,53 @@ def queue_receipts(
     payer_phone: str | None,
 ) -> tuple[str, str | None]:
     """Queue the receipt, in the payment's unit of work (so it is never lost), to the account
-    holder and to the payer when that is another phone. The text and its first recipient."""
+    holder and to the payer when that is another phone; the holder's in their language. The
+    holder's text (else the payer's) and its recipient."""
     balance = _new_balance(session, account, country)
-    text = receipt_text(
-        country=country,
-        account_number=account.account_number,
-        amount_minor=payment.amount_minor,
-        kwh=payment.kwh,
-        reference=reference,
-        exact_fee=exact_fee,
-        balance_minor=balance.balance_minor if balance else None,
-        balance_kwh=Decimal(balance.balance_kwh) if balance else None,
-    )
-    holder = _customer_phone(session, account)
-    recipients = [phone for phone in (holder, payer_phone) if phone]
+    customer = session.get(Customer, account.customer_id)
+    holder = customer.phone if customer else None
+    reader = customer.language if customer else None
+    recipients = [(holder, reader), (payer_phone, None)]
     seen: set[str] = set()
-    for phone in recipients:
-        if international(phone) in seen:
+    first: tuple[str, str | None] | None = None
+    for phone, language in recipients:
+        if not phone or international(phone) in seen:
             continue
         seen.add(international(phone))
+        text = receipt_text(
+            country=country,
+            account_number=account.account_number,
+            amount_minor=payment.amount_minor,
+            kwh=payment.kwh,
+            reference=reference,
+            exact_fee=exact_fee,
+            balance_minor=balance.balance_minor if balance else None,
+            balance_kwh=Decimal(balance.balance_kwh) if balance else None,
+            language=language,
+        )
+        first = first or (text, phone)
         queue_message(
             session=session,
             to=phone,
             content=text,
             kind=MessageKind.RECEIPT,
-            language=receipt_languages(country),
+            language=receipt_languages(country, language),
             account_id=account.id,
             account_number=account.account_number,
             customer_id=account.customer_id if phone == holder else None,
             payment_id=payment.id,
         )
-    return text, recipients[0] if recipients else None
+    if first is None:  # nobody to send it to: the inbox still keeps the text
+        text = receipt_text(
+            country=country,
+            account_number=account.account_number,
+            amount_minor=payment.amount_minor,
+            kwh=payment.kwh,
+            reference=reference,
+            exact_fee=exact_fee,
+        )
+        return text, None
+    return first
 
 
 def _new_balance(session: Session, account: Account, country: CountryConfig) -> Balance | None:
@@ -247,8 +263,3 @@ def claim_from_parsed(parsed: dict[str, Any], message: SmsMessage) -> Claim:
 def _account_number(session: Session, account_id: int) -> str | None:
     account = session.get(Account, account_id)
     return account.account_number if account else None
-
-
-def _customer_phone(session: Session, account: Account) -> str | None:
-    customer = session.get(Customer, account.customer_id)
-    return customer.phone if customer else None

@@ -224,3 +224,10 @@ def test_the_messages_page_and_a_customers_messages(
     page.goto(f"/customers/{platform.ls_account}")
     expect(page.get_by_role("heading", name="Messages sent")).to_be_visible()
     expect(page.locator("table.messages tbody tr[data-testid^=message-]")).to_have_count(3)
+    language = page.locator("select[name=language]")
+    expect(language.locator("option")).to_have_count(3)  # all, Sesotho, English
+    language.select_option("en")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("Saved")
+    language.select_option("")  # as seeded, for the other tests
+    page.get_by_role("button", name="Save").click()

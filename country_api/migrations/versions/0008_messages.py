@@ -1,6 +1,6 @@
 """Outbound messages: every SMS we send (receipts first) with its delivery status, and every
-status the SMS gateway app reported. Inbox messages that break the gateway protocol's limits
-are kept with the outcome `invalid`.
+status the SMS gateway app reported; the language a customer reads. Inbox messages that break
+the gateway protocol's limits are kept with the outcome `invalid`.
 
 Revision ID: 0008_messages
 Revises: 0007_onboarding
@@ -30,6 +30,7 @@ def _time(name: str, *, required: bool = False) -> sa.Column:  # type: ignore[ty
 
 
 def upgrade() -> None:
+    op.add_column("customers", sa.Column("language", sa.String(10)))
     op.execute("ALTER TABLE sms_messages DROP CONSTRAINT sms_outcome")
     op.execute(
         f"ALTER TABLE sms_messages ADD CONSTRAINT sms_outcome CHECK (outcome IN ({OUTCOMES},"
@@ -89,6 +90,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("message_status_events")
     op.drop_table("outbound_messages")
+    op.drop_column("customers", "language")
     op.execute("UPDATE sms_messages SET outcome = 'rejected' WHERE outcome = 'invalid'")
     op.execute("ALTER TABLE sms_messages DROP CONSTRAINT sms_outcome")
     op.execute(

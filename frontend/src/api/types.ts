@@ -118,6 +118,8 @@ export interface Customer {
   village?: string | null;
   plot_number?: string | null;
   second_phone?: string | null;
+  /** The language of the customer's messages (`st`); unset: every language of the country. */
+  language?: string | null;
   rooms?: number | null;
   appliances?: number | null;
 }

@@ -51,3 +51,22 @@ async def test_no_phone_no_receipt_and_one_receipt_when_the_holder_paid(
         " FROM outbound_messages ORDER BY id",
     )
     assert queued == [("0252SHG", "+26650000001", False), ("0253SHG", "+26650000002", True)]
+
+
+async def test_the_holders_receipt_is_in_their_language_the_payers_in_the_countrys(
+    ls_pay: httpx.AsyncClient, ls_db: str, auth: Auth
+) -> None:
+    add_account(ls_db, "0252SHG", phone="26650000009")
+    [customer_id] = rows(ls_db, "SELECT id FROM customers")[0]
+    changed = await ls_pay.patch("/api/customers/0252SHG", json={"language": "EN"}, headers=auth())
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["language"] == "en"
+    await post_sms(ls_pay, sms(mpesa("10.00", txn="LANG00001", phone="26650000001")))
+    queued = rows(
+        ls_db, "SELECT recipient, language, customer_id, content FROM outbound_messages ORDER BY id"
+    )
+    (holder, language, holder_id, text), (payer, payer_language, payer_id, payer_text) = queued
+    assert (holder, language, holder_id) == ("+26650000009", "en", customer_id)
+    assert text.startswith("Payment of LSL10.00") and "\n" not in text
+    assert (payer, payer_language, payer_id) == ("+26650000001", "st+en", None)
+    assert payer_text.startswith("Patala ea") and "\nPayment of" in payer_text
