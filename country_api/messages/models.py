@@ -33,8 +33,6 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
 
 
-OFFERED = (MessageStatus.QUEUED, MessageStatus.HANDED_OVER)
-"""Statuses of a message the gateway is given in every answer."""
 RANK = {
     MessageStatus.QUEUED: 0,
     MessageStatus.HANDED_OVER: 1,
@@ -75,6 +73,8 @@ class OutboundMessage(SQLModel, table=True):
     customer_id: int | None = Field(default=None, foreign_key="customers.id")
     payment_id: int | None = Field(default=None, foreign_key="payments.id")
     status: str = Field(default=MessageStatus.QUEUED, max_length=20)
+    gateway: str | None = Field(default=None, max_length=100)
+    """The SMS gateway phone it was handed to (its Basic user name, or a digest of its key)."""
     reason: str | None = None
     attempts: int = 1
     created_at: dt.datetime | None = _time(required=True)
@@ -112,6 +112,7 @@ class MessagePublic(SQLModel):
     customer_id: int | None
     payment_id: int | None
     status: str
+    gateway: str | None
     reason: str | None
     attempts: int
     created_at: dt.datetime

@@ -8,12 +8,11 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from country_api.audit.service import record_mutation
 from country_api.messages.models import (
-    OFFERED,
     RANK,
     MessageKind,
     MessagePage,
@@ -81,21 +80,30 @@ def queue_message(
 
 
 def hand_over_to_gateway(
-    *, session: Session, now: dt.datetime, limit: int = GATEWAY_BATCH
+    *, session: Session, gateway: str, now: dt.datetime, limit: int = GATEWAY_BATCH
 ) -> list[dict[str, str]]:
-    """The oldest SMS without a reported status, as the answer's `messages`; marked handed over.
+    """The oldest SMS without a reported status, as the answer's `messages`; marked handed over
+    to this `gateway` (phone).
 
-    Offered again in every answer until the app reports a status: an answer lost on the way
-    loses nothing, and the app ignores an id it already has."""
+    Offered again in every answer to the same phone until it reports a status: an answer lost
+    on the way loses nothing, and the app ignores an id it already has. A message handed to one
+    phone is not offered to another (both would send it)."""
+    offered = or_(
+        col(OutboundMessage.status) == MessageStatus.QUEUED,
+        (col(OutboundMessage.status) == MessageStatus.HANDED_OVER)
+        & (col(OutboundMessage.gateway) == gateway),
+    )
     rows = session.exec(
         select(OutboundMessage)
-        .where(col(OutboundMessage.channel) == "sms", col(OutboundMessage.status).in_(OFFERED))
+        .where(col(OutboundMessage.channel) == "sms", offered)
         .order_by(col(OutboundMessage.id))
         .limit(limit)
+        .with_for_update(skip_locked=True)
     ).all()
     for row in rows:
         if row.status == MessageStatus.QUEUED:
             row.status, row.handed_over_at, row.updated_at = MessageStatus.HANDED_OVER, now, now
+            row.gateway = gateway
     session.flush()
     return [{"id": row.gateway_id, "to": row.recipient, "content": row.content} for row in rows]
 
@@ -151,6 +159,7 @@ def retry_message(
     message.status, message.reason, message.updated_at = MessageStatus.QUEUED, None, now
     message.attempts += 1
     message.handed_over_at = message.sent_at = message.failed_at = None
+    message.gateway = None
     session.flush()
     record_mutation(
         session=session,

@@ -25,7 +25,7 @@ from country_api.deps import (
 from country_api.messages.service import ReportedStatus, apply_statuses, hand_over_to_gateway
 from country_api.payments.flows import allocate_message, ingest_invalid_sms, ingest_sms
 from country_api.sms.gateway import (
-    GatewayKey,
+    GatewayName,
     GatewayPost,
     InvalidGatewayMessage,
     inflate,
@@ -44,14 +44,14 @@ Allocator = Annotated[Staff, Depends(require(Permission.SMS_ALLOCATE))]
 
 
 @router.get("/api/sms/incoming")
-def gateway_handshake(key: GatewayKey) -> dict[str, bool]:
+def gateway_handshake(gateway: GatewayName) -> dict[str, bool]:
     return {"medic-gateway": True}
 
 
 @router.post("/api/sms/incoming")
 async def gateway_incoming(
     request: Request,
-    key: GatewayKey,
+    gateway: GatewayName,
     engine: EngineDep,
     country: CountryDep,
     parsers: ParsersDep,
@@ -61,11 +61,16 @@ async def gateway_incoming(
     yet given a status, oldest first) and each message's outcome."""
     raw = inflate(await request.body(), request.headers.get("content-encoding"))
     post = read_gateway_post(raw)
-    return await run_in_threadpool(_handle_post, engine, country, parsers, clock, post)
+    return await run_in_threadpool(_handle_post, engine, country, parsers, clock, post, gateway)
 
 
 def _handle_post(
-    engine: Engine, country: CountryConfig, chain: ParserSource, clock: Clock, post: GatewayPost
+    engine: Engine,
+    country: CountryConfig,
+    chain: ParserSource,
+    clock: Clock,
+    post: GatewayPost,
+    gateway: str,
 ) -> dict[str, Any]:
     """Updates first (a delivered SMS is not offered again), then each message in its own unit
     of work, then the outbound SMS, all on one connection."""
@@ -88,7 +93,7 @@ def _handle_post(
             count_sms(result.outcome)
             results.append(result.public())
         with unit_of_work(connection) as session:
-            replies = hand_over_to_gateway(session=session, now=clock())
+            replies = hand_over_to_gateway(session=session, gateway=gateway, now=clock())
     return {"messages": replies, "results": results}
 
 

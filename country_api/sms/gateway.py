@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 import hmac
 import json
 import zlib
@@ -211,35 +212,56 @@ def _read_update(item: Any) -> StatusUpdate | None:
     )
 
 
-def _basic_password(header: str) -> str | None:
-    """The password of `Authorization: Basic base64(name:password)` (the name is the phone's)."""
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    """The name and password of `Authorization: Basic base64(name:password)`."""
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic" or not encoded.strip():
         return None
     try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("latin-1")
+    except binascii.Error:
         return None
-    _, colon, password = decoded.partition(":")
-    return password if colon else None
+    name, colon, password = decoded.partition(":")
+    return (name, password) if colon else None
 
 
-async def gateway_key(request: Request, settings: SettingsDep) -> str:
-    """The caller's key (`X-Gateway-Key`, or the password of HTTP Basic credentials), refused
-    with 401 unless it is one of the configured keys.
+def _caller_name(request: Request, settings: SettingsDep) -> str | None:
+    """The caller's name when its key (`X-Gateway-Key`, or the password of HTTP Basic
+    credentials) is one of the configured keys, else None.
 
-    The app percent-encodes the password of its URL (`SimpleJsonClient2.uriEncodeAuth`) and
-    sends the URL's user-info as it stands, so a Basic password is also tried decoded."""
+    The name is the Basic user name (`phone-maseru`), else `key-` and a digest of the key (never
+    the key). The app percent-encodes the password of its URL (`SimpleJsonClient2.uriEncodeAuth`)
+    and sends the URL's user-info as it stands, so a Basic password is also tried decoded."""
     header_key = request.headers.get("x-gateway-key", "")
-    candidates = [header_key] if header_key else []
-    password = _basic_password(request.headers.get("authorization", ""))
-    if password:
-        candidates += [password, unquote(password)]
+    candidates = [("", header_key)] if header_key else []
+    credentials = _basic_credentials(request.headers.get("authorization", ""))
+    if credentials:
+        name, password = credentials
+        candidates += [(unquote(name), password), (unquote(name), unquote(password))]
     keys = settings.sms_keys
-    for given in candidates:
-        if any(hmac.compare_digest(given.encode(), key.encode()) for key in keys):
-            return given
-    raise GatewayUnauthorized("missing or unknown gateway key (X-Gateway-Key or HTTP Basic)")
+    for name, given in candidates:
+        if given and any(hmac.compare_digest(given.encode(), key.encode()) for key in keys):
+            digest = hashlib.sha256(given.encode()).hexdigest()[:12]
+            return (name or f"key-{digest}")[:100]
+    return None
 
 
-GatewayKey = Annotated[str, Depends(gateway_key)]
+async def gateway_name(request: Request, settings: SettingsDep) -> str:
+    """The authenticated SMS gateway phone, or a 401 in the app's error shape."""
+    name = _caller_name(request, settings)
+    if name is None:
+        raise GatewayUnauthorized("missing or unknown gateway key (X-Gateway-Key or HTTP Basic)")
+    return name
+
+
+async def webhook_caller(request: Request, settings: SettingsDep) -> str:
+    """The same keys for structured payment webhooks, refused in the platform's error shape."""
+    name = _caller_name(request, settings)
+    if name is None:
+        raise Unauthorized("missing or unknown X-Gateway-Key")
+    return name
+
+
+WebhookCaller = Annotated[str, Depends(webhook_caller)]
+GatewayName = Annotated[str, Depends(gateway_name)]
+"""The authenticated SMS gateway phone's name."""

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.BigInteger, sa.ForeignKey("customers.id")),
         sa.Column("payment_id", sa.BigInteger, sa.ForeignKey("payments.id")),
         sa.Column("status", sa.String(20), nullable=False, server_default="queued"),
+        sa.Column("gateway", sa.String(100)),
         sa.Column("reason", sa.Text),
         sa.Column("attempts", sa.Integer, nullable=False, server_default="1"),
         _time("created_at", required=True),

@@ -198,6 +198,8 @@ export interface OutboundMessage {
   customer_id: number | null;
   payment_id: number | null;
   status: string;
+  /** The gateway phone it was handed to. */
+  gateway: string | null;
   reason: string | null;
   attempts: number;
   created_at: string;

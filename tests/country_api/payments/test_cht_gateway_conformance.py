@@ -200,3 +200,18 @@ async def test_empty_filters_filter_nothing_and_unknown_kinds_are_refused(
     assert (item["kind"], item["status"]) == ("receipt", "handed_over")
     refused = await ls_pay.get("/api/messages?kind=spam", headers=auth())
     assert refused.status_code == 422 and refused.json()["error"]["fields"][0]["field"] == "kind"
+
+
+async def test_a_receipt_handed_to_one_phone_is_not_offered_to_another(
+    ls_pay: httpx.AsyncClient, ls_db: str
+) -> None:
+    add_account(ls_db, "0252SHG", phone="26650000009")
+    maseru = FakeChtGateway(URL)
+    leribe = FakeChtGateway(f"http://phone-leribe:{GATEWAY_KEY}@country/api/sms/incoming")
+    maseru.receive("two1", "MPESA", mpesa("20.00", txn="TWO000001", phone="26650000009"))
+    [receipt] = (await maseru.poll(ls_pay)).json()["messages"]
+    assert (await leribe.poll(ls_pay)).json()["messages"] == []
+    assert (await maseru.poll(ls_pay)).json()["messages"] == [receipt]
+    assert rows(ls_db, "SELECT gateway FROM outbound_messages") == [("phone-maseru",)]
+    by_header = await ls_pay.post("/api/sms/incoming", json={}, headers=GATEWAY)
+    assert by_header.json()["messages"] == []  # another caller: named by its key's digest
