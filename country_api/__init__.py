@@ -15,7 +15,8 @@ above; siblings written `a | b` do not import each other either. Top to bottom:
      platform-customer outbox (it reads payments and drives meters and customers);
    - `payments`: ledger, fees, SMS/webhook ingest (`flows.py` runs the sms inbox and the
      ledger), the credit outbox;
-   - `sms`: the inbox and the operator templates;
+   - `messages | sms`: every outbound message with its delivery status (receipts are queued by
+     payments); the inbox and the operator templates;
    - `meters | tariffs`;
    - `customers | system` (system answers /health and the public /api/config);
    - `sites` (audited site registry);

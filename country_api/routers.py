@@ -6,6 +6,7 @@ from country_api.analytics.router import router as analytics
 from country_api.audit.router import router as audit
 from country_api.customers.router import router as customers
 from country_api.exports.router import router as exports
+from country_api.messages.router import router as messages
 from country_api.metering.router import router as metering
 from country_api.meters.router import router as meters
 from country_api.onboarding.router import router as onboarding
@@ -27,6 +28,7 @@ ROUTERS: list[APIRouter] = [
     payments,
     sms_gateway,
     sms,
+    messages,
     tariffs,
     analytics,
     exports,

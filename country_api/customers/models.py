@@ -72,6 +72,9 @@ class CustomerBase(SQLModel):
     village: str | None = Field(default=None, max_length=100)
     plot_number: str | None = Field(default=None, max_length=40)
     second_phone: str | None = Field(default=None, max_length=20)
+    language: str | None = Field(default=None, max_length=10)
+    """The language the customer reads (`st`, `en`, `fr`): their messages are in it; when
+    unset, in every language of the country."""
     rooms: int | None = None
     appliances: int | None = None
 

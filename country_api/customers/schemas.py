@@ -19,6 +19,10 @@ PlotNumber = Annotated[str, StringConstraints(strip_whitespace=True, max_length=
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 Count = Annotated[int, Field(ge=0, le=1000)]
+Language = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[A-Za-z]{2}$")
+]
+"""A two-letter language code (`st`, `en`, `fr`): the language of the customer's messages."""
 
 MAX_PAGE_SIZE = 200
 
@@ -42,6 +46,7 @@ class CustomerCreate(BaseModel):
     village: Text | None = None
     plot_number: PlotNumber | None = None
     second_phone: str | None = Field(default=None, max_length=40)
+    language: Language | None = None
     rooms: Count | None = None
     appliances: Count | None = None
 
@@ -64,6 +69,7 @@ class CustomerUpdate(BaseModel):
     village: Text | None = None
     plot_number: PlotNumber | None = None
     second_phone: str | None = Field(default=None, max_length=40)
+    language: Language | None = None
     rooms: Count | None = None
     appliances: Count | None = None
 
@@ -85,6 +91,7 @@ class CustomerSummary(BaseModel):
     village: str | None = None
     plot_number: str | None = None
     second_phone: str | None = None
+    language: str | None = None
     rooms: int | None = None
     appliances: int | None = None
     site_code: str

@@ -42,6 +42,7 @@ AUDITED_FIELDS = (
     "village",
     "plot_number",
     "second_phone",
+    "language",
     "rooms",
     "appliances",
     "site_code",
@@ -188,6 +189,7 @@ def registration_values(
         "plot_number": data.plot_number or None,
         "rooms": data.rooms,
         "appliances": data.appliances,
+        "language": data.language,
         "connected_at": data.connected_at,
     }
     return values, problems

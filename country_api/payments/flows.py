@@ -1,8 +1,8 @@
 """Ingest orchestration: one incoming SMS or webhook post → inbox row → ledger → receipt → outbox.
 
 Each message is one unit of work (the caller's). The message is stored verbatim first; a
-gateway retry (same gateway id, sender and text) conflicts on the inbox's unique key and is
-answered `duplicate`. Processing runs in a savepoint: when it fails, only the processing is
+gateway retry (the same gateway id: the app's identity, whatever the text) is answered
+`duplicate`. Processing runs in a savepoint: when it fails, only the processing is
 rolled back, and the stored message is marked `unparsed` with what failed, for staff to review.
 This is the one place where a failure must still leave a record.
 """
@@ -27,12 +27,13 @@ from country_api.payments.settlement import (
     IngestResult,
     claim_from_parsed,
     paid_result,
+    queue_receipts,
     settle,
 )
 from country_api.plugins.payments.chain import parse_with
 from country_api.plugins.payments.protocol import ParsedPayment, PaymentParser, Rejection
 from country_api.sms.models import IncomingSms, Outcome, SmsMessage
-from country_api.sms.store import content_hash, finish_message, store_message
+from country_api.sms.store import content_hash, finish_message, gateway_message, store_message
 from gridcare.core.countries import CountryConfig
 from gridcare.core.errors import Conflict, InvalidInput, NotFound
 from gridcare.core.money import major_string, to_minor
@@ -72,6 +73,28 @@ def ingest_sms(
         result = IngestResult(id=sms.gateway_message_id, outcome=Outcome.UNPARSED, reason=reason)
     result.message_id = message_id
     return result
+
+
+def ingest_invalid_sms(
+    *, session: Session, country: CountryConfig, sms: IncomingSms, reason: str
+) -> IngestResult:
+    """A message that breaks the gateway protocol's limits: kept as `invalid` with the reason,
+    so the app's batch goes through (it re-sends a failed batch forever) and staff can see it."""
+    message_id = store_message(
+        session=session,
+        source="gateway",
+        gateway_message_id=sms.gateway_message_id,
+        sender=sms.sender,
+        content=sms.content,
+        sms_sent=sms.sms_sent,
+        sms_received=sms.sms_received,
+    )
+    if message_id is None:
+        return _redelivery(session=session, country=country, key=sms.gateway_message_id, sms=sms)
+    finish_message(session=session, message_id=message_id, outcome=Outcome.INVALID, reason=reason)
+    return IngestResult(
+        id=sms.gateway_message_id, outcome=Outcome.INVALID, reason=reason, message_id=message_id
+    )
 
 
 def ingest_webhook(
@@ -167,7 +190,17 @@ def allocate_message(
         raise Conflict(
             f"{claim.provider} reference {claim.reference} is already payment {posted.payment.id}"
         )
-    outcome = Outcome.FEE if posted.split and posted.split.exact_fee else Outcome.PAYMENT
+    exact_fee = posted.split.exact_fee if posted.split else None
+    outcome = Outcome.FEE if exact_fee else Outcome.PAYMENT
+    receipt, _ = queue_receipts(
+        session=session,
+        country=country,
+        account=account,
+        payment=posted.payment,
+        reference=claim.reference,
+        exact_fee=exact_fee,
+        payer_phone=claim.payer_phone,
+    )
     after = {
         "outcome": outcome,
         "account_number": account.account_number,
@@ -175,7 +208,7 @@ def allocate_message(
         "allocated_by": actor,
         "allocated_at": dt.datetime.now(dt.UTC),
     }
-    finish_message(session=session, message_id=message_id, **after)
+    finish_message(session=session, message_id=message_id, receipt=receipt, **after)
     record_mutation(
         session=session,
         actor=actor,
@@ -269,19 +302,20 @@ def _redelivery(
     webhook: WebhookPayment | None = None,
 ) -> IngestResult:
     """The answer for a message delivered again: `duplicate`, pointing at what it became."""
-    if sms is not None:
-        content, sender = sms.content, sms.sender
+    if sms is not None:  # the gateway app's identity is the id alone
+        found = gateway_message(session=session, gateway_message_id=key)
+        assert found is not None
+        first = found
     else:
         assert webhook is not None
         content = json.dumps(webhook.model_dump(mode="json"), sort_keys=True)
-        sender = webhook.provider
-    first = session.exec(
-        select(SmsMessage).where(
-            SmsMessage.gateway_message_id == key,
-            SmsMessage.sender == sender,
-            SmsMessage.content_hash == content_hash(content),
-        )
-    ).one()
+        first = session.exec(
+            select(SmsMessage).where(
+                SmsMessage.gateway_message_id == key,
+                SmsMessage.sender == webhook.provider,
+                SmsMessage.content_hash == content_hash(content),
+            )
+        ).one()
     payment = session.get(Payment, first.payment_id) if first.payment_id else None
     amount = major_string(payment.amount_minor, payment.currency) if payment else None
     return IngestResult(

@@ -20,7 +20,7 @@ from country_api.payments.models import (
     ReversalRequest,
     WebhookPayment,
 )
-from country_api.sms.gateway import GatewayKey
+from country_api.sms.gateway import WebhookCaller
 from gridcare.core.inputs import Instant, Page, StoredId
 from gridcare.core.roles import Permission
 
@@ -57,7 +57,7 @@ def get_payments(
 
 @router.post("/api/payments/webhook")
 def post_webhook(
-    country: CountryDep, session: SessionDep, key: GatewayKey, data: WebhookPayment
+    country: CountryDep, session: SessionDep, caller: WebhookCaller, data: WebhookPayment
 ) -> dict[str, Any]:
     """Structured payments from aggregators; same idempotency and outcomes as SMS."""
     result = ingest_webhook(session=session, country=country, payload=data)

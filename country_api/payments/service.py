@@ -25,6 +25,7 @@ from country_api.payments.models import (
     PaymentPage,
     PaymentPublic,
 )
+from country_api.payments.settlement import queue_receipts
 from gridcare.core.countries import CountryConfig
 from gridcare.core.errors import Conflict, InvalidInput, NotFound
 from gridcare.core.money import major_string, to_minor
@@ -159,6 +160,15 @@ def record_manual_payment(
         record_id=posted.payment.id,
         old=None,
         new=posted.payment.model_dump(exclude={"recorded_at"}),
+    )
+    queue_receipts(
+        session=session,
+        country=country,
+        account=account,
+        payment=posted.payment,
+        reference=reference,
+        exact_fee=posted.split.exact_fee if posted.split else None,
+        payer_phone=None,
     )
     assert posted.payment.id is not None
     return get_payment(session=session, payment_id=posted.payment.id)

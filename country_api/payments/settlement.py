@@ -6,22 +6,29 @@ Shared by SMS ingest, webhook posts and staff allocation (`flows.py`).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, select
 
 from country_api.customers.models import Account, Customer
+from country_api.messages.models import MessageKind
+from country_api.messages.service import international, queue_message
+from country_api.metering.models import Balance
+from country_api.metering.service import summary
 from country_api.payments.allocation import resolve_account
 from country_api.payments.ledger import post_payment
 from country_api.payments.models import Payment
-from country_api.payments.receipts import receipt_text
+from country_api.payments.receipts import receipt_languages, receipt_text
 from country_api.sms.models import Outcome, SmsMessage
 from country_api.sms.store import finish_message
 from gridcare.core.countries import CountryConfig
 from gridcare.core.money import major_string
 
+log = logging.getLogger(__name__)
 PARKED_REASON = "payment automation is off: held for staff to allocate"
 
 
@@ -126,15 +133,15 @@ def settle(
         return paid_result(key, Outcome.DUPLICATE, posted.payment, account, country)
     exact_fee = posted.split.exact_fee if posted.split else None
     outcome = Outcome.FEE if exact_fee else Outcome.PAYMENT
-    receipt = receipt_text(
+    receipt, receipt_to = queue_receipts(
+        session=session,
         country=country,
-        account_number=account.account_number,
-        amount_minor=posted.payment.amount_minor,
-        kwh=posted.payment.kwh,
+        account=account,
+        payment=posted.payment,
         reference=claim.reference,
         exact_fee=exact_fee,
+        payer_phone=claim.payer_phone,
     )
-    receipt_to = claim.payer_phone or _customer_phone(session, account)
     finish_message(
         session=session,
         message_id=message_id,
@@ -147,6 +154,79 @@ def settle(
     result = paid_result(key, outcome, posted.payment, account, country)
     result.receipt, result.receipt_to = receipt, receipt_to
     return result
+
+
+def queue_receipts(
+    *,
+    session: Session,
+    country: CountryConfig,
+    account: Account,
+    payment: Payment,
+    reference: str,
+    exact_fee: str | None,
+    payer_phone: str | None,
+) -> tuple[str, str | None]:
+    """Queue the receipt, in the payment's unit of work (so it is never lost), to the account
+    holder and to the payer when that is another phone; the holder's in their language. The
+    holder's text (else the payer's) and its recipient."""
+    balance = _new_balance(session, account, country)
+    customer = session.get(Customer, account.customer_id)
+    holder = customer.phone if customer else None
+    reader = customer.language if customer else None
+    recipients = [(holder, reader), (payer_phone, None)]
+    seen: set[str] = set()
+    first: tuple[str, str | None] | None = None
+    for phone, language in recipients:
+        if not phone or international(phone) in seen:
+            continue
+        seen.add(international(phone))
+        text = receipt_text(
+            country=country,
+            account_number=account.account_number,
+            amount_minor=payment.amount_minor,
+            kwh=payment.kwh,
+            reference=reference,
+            exact_fee=exact_fee,
+            balance_minor=balance.balance_minor if balance else None,
+            balance_kwh=Decimal(balance.balance_kwh) if balance else None,
+            language=language,
+        )
+        first = first or (text, phone)
+        queue_message(
+            session=session,
+            to=phone,
+            content=text,
+            kind=MessageKind.RECEIPT,
+            language=receipt_languages(country, language),
+            account_id=account.id,
+            account_number=account.account_number,
+            customer_id=account.customer_id if phone == holder else None,
+            payment_id=payment.id,
+        )
+    if first is None:  # nobody to send it to: the inbox still keeps the text
+        text = receipt_text(
+            country=country,
+            account_number=account.account_number,
+            amount_minor=payment.amount_minor,
+            kwh=payment.kwh,
+            reference=reference,
+            exact_fee=exact_fee,
+        )
+        return text, None
+    return first
+
+
+def _new_balance(session: Session, account: Account, country: CountryConfig) -> Balance | None:
+    """The balance after this payment, as staff see it; a receipt goes without it when it
+    cannot be known (the savepoint keeps a failure here from undoing the payment)."""
+    try:
+        with session.begin_nested():
+            return summary(
+                session=session, account_number=account.account_number, country=country
+            ).balance
+    except Exception:  # the receipt matters more than its balance line
+        log.exception("balance for the receipt of %s failed", account.account_number)
+        return None
 
 
 def paid_result(
@@ -183,8 +263,3 @@ def claim_from_parsed(parsed: dict[str, Any], message: SmsMessage) -> Claim:
 def _account_number(session: Session, account_id: int) -> str | None:
     account = session.get(Account, account_id)
     return account.account_number if account else None
-
-
-def _customer_phone(session: Session, account: Account) -> str | None:
-    customer = session.get(Customer, account.customer_id)
-    return customer.phone if customer else None

@@ -7,7 +7,6 @@ They keep their `/api/sms/…` paths and the `sms` tag; they live in payments be
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,11 +14,28 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 
 from country_api.auth import Staff, require
-from country_api.deps import CountryDep, EngineDep, ParsersDep, ParserSource, SessionDep
-from country_api.payments.flows import allocate_message, ingest_sms
-from country_api.sms.gateway import GatewayKey, GatewayPost, read_gateway_post
-from country_api.sms.models import AllocateRequest, IncomingSms
+from country_api.deps import (
+    ClockDep,
+    CountryDep,
+    EngineDep,
+    ParsersDep,
+    ParserSource,
+    SessionDep,
+)
+from country_api.messages.service import ReportedStatus, apply_statuses, hand_over_to_gateway
+from country_api.payments.flows import allocate_message, ingest_invalid_sms, ingest_sms
+from country_api.sms.gateway import (
+    GATEWAY_ERRORS,
+    GatewayName,
+    GatewayPost,
+    GatewayPostBody,
+    InvalidGatewayMessage,
+    inflate,
+    read_gateway_post,
+)
+from country_api.sms.models import AllocateRequest
 from country_api.sms.router import ERRORS
+from gridcare.core.clock import Clock
 from gridcare.core.countries import CountryConfig
 from gridcare.core.db import unit_of_work
 from gridcare.core.inputs import StoredId, documented_body
@@ -31,42 +47,60 @@ Allocator = Annotated[Staff, Depends(require(Permission.SMS_ALLOCATE))]
 
 
 @router.get("/api/sms/incoming")
-def gateway_handshake(key: GatewayKey) -> dict[str, bool]:
+def gateway_handshake(gateway: GatewayName) -> dict[str, bool]:
     return {"medic-gateway": True}
 
 
-@router.post("/api/sms/incoming", openapi_extra=documented_body(GatewayPost))
+@router.post(
+    "/api/sms/incoming",
+    openapi_extra=documented_body(GatewayPostBody),
+    responses=GATEWAY_ERRORS,
+)
 async def gateway_incoming(
-    request: Request, key: GatewayKey, engine: EngineDep, country: CountryDep, parsers: ParsersDep
+    request: Request,
+    gateway: GatewayName,
+    engine: EngineDep,
+    country: CountryDep,
+    parsers: ParsersDep,
+    clock: ClockDep,
 ) -> dict[str, Any]:
-    """Medic Gateway messages in; receipts to send and each message's outcome out."""
-    post = read_gateway_post(await request.body())
-    messages = [message.incoming() for message in post.messages]
-    return await run_in_threadpool(_ingest_all, engine, country, parsers, messages)
+    """cht-gateway messages and delivery updates in; the SMS for it to send out (every one not
+    yet given a status, oldest first) and each message's outcome."""
+    raw = inflate(await request.body(), request.headers.get("content-encoding"))
+    post = read_gateway_post(raw)
+    return await run_in_threadpool(_handle_post, engine, country, parsers, clock, post, gateway)
 
 
-def _ingest_all(
-    engine: Engine, country: CountryConfig, chain: ParserSource, messages: list[IncomingSms]
+def _handle_post(
+    engine: Engine,
+    country: CountryConfig,
+    chain: ParserSource,
+    clock: Clock,
+    post: GatewayPost,
+    gateway: str,
 ) -> dict[str, Any]:
-    """Each message in its own unit of work, on one connection for the whole post."""
-    replies: list[dict[str, str]] = []
+    """Updates first (a delivered SMS is not offered again), then each message in its own unit
+    of work, then the outbound SMS, all on one connection."""
     results: list[dict[str, Any]] = []
+    reported = [ReportedStatus(u.id, u.status, u.reason) for u in post.updates]
     with engine.connect() as connection:
-        for sms in messages:
+        if reported:
             with unit_of_work(connection) as session:
-                result = ingest_sms(
-                    session=session, country=country, parsers=chain.parsers(session), sms=sms
-                )
+                apply_statuses(session=session, reported=reported, now=clock())
+        for item in post.messages:
+            with unit_of_work(connection) as session:
+                if isinstance(item, InvalidGatewayMessage):
+                    result = ingest_invalid_sms(
+                        session=session, country=country, sms=item.sms, reason=item.reason
+                    )
+                else:
+                    result = ingest_sms(
+                        session=session, country=country, parsers=chain.parsers(session), sms=item
+                    )
             count_sms(result.outcome)
             results.append(result.public())
-            if result.receipt and result.receipt_to:
-                replies.append(
-                    {
-                        "id": str(uuid.uuid4()),
-                        "to": f"+{result.receipt_to}",
-                        "content": result.receipt,
-                    }
-                )
+        with unit_of_work(connection) as session:
+            replies = hand_over_to_gateway(session=session, gateway=gateway, now=clock())
     return {"messages": replies, "results": results}
 
 

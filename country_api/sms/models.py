@@ -23,6 +23,8 @@ class Outcome(StrEnum):
     REJECTED = "rejected"
     PARKED = "parked"
     """A valid payment held for staff because `features.payment_automation` is off."""
+    INVALID = "invalid"
+    """Broke the gateway protocol's limits (id, sender or length): kept, never processed."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ class IncomingSms:
 class SmsMessage(SQLModel, table=True):
     """One incoming SMS (or structured webhook post), verbatim, with what became of it.
 
-    `(gateway_message_id, sender, content_hash)` is unique: a gateway retry is a duplicate.
+    `(gateway_message_id, sender, content_hash)` is unique; a message from the gateway app is
+    moreover known by its id alone (`store.py`): a gateway retry is a duplicate.
     """
 
     __tablename__ = "sms_messages"

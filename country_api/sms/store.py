@@ -1,4 +1,9 @@
-"""The inbox's writes: a message stored verbatim once, then its outcome."""
+"""The inbox's writes: a message stored verbatim once, then its outcome.
+
+A message from the SMS gateway app is identified by its `id` alone (the app's idempotence
+rule): the same id again is a redelivery even when its text differs. A webhook post is
+identified by its key, sender and content.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, col
 
@@ -27,7 +32,12 @@ def store_message(
     sms_sent: dt.datetime | None,
     sms_received: dt.datetime | None,
 ) -> int | None:
-    """The new inbox row's id, or None when this exact message was stored before."""
+    """The new inbox row's id, or None when this message was stored before."""
+    if source == "gateway":
+        lock_key = func.hashtextextended(f"sms-gateway-id:{gateway_message_id}", 0)
+        session.execute(select(func.pg_advisory_xact_lock(lock_key)))
+        if gateway_message(session=session, gateway_message_id=gateway_message_id) is not None:
+            return None
     statement = (
         insert(SmsMessage)
         .values(
@@ -47,3 +57,17 @@ def store_message(
 
 def finish_message(*, session: Session, message_id: int, **values: Any) -> None:
     session.execute(update(SmsMessage).where(col(SmsMessage.id) == message_id).values(**values))
+
+
+def gateway_message(*, session: Session, gateway_message_id: str) -> SmsMessage | None:
+    """The first inbox row the gateway app posted with this id."""
+    statement = (
+        select(SmsMessage)
+        .where(
+            col(SmsMessage.source) == "gateway",
+            col(SmsMessage.gateway_message_id) == gateway_message_id,
+        )
+        .order_by(col(SmsMessage.id))
+        .limit(1)
+    )
+    return session.execute(statement).scalars().first()

@@ -8,6 +8,7 @@ import { Financial } from "./pages/Financial";
 import { Global } from "./pages/Global";
 import { ImportCustomers } from "./pages/ImportCustomers";
 import { Login } from "./pages/Login";
+import { Messages } from "./pages/Messages";
 import { Meters } from "./pages/Meters";
 import { OmReport } from "./pages/OmReport";
 import { Payments } from "./pages/Payments";
@@ -31,6 +32,7 @@ export function App() {
         <Route path="pipeline" element={<Pipeline />} />
         <Route path="sites" element={<Sites />} />
         <Route path="payments" element={<Payments />} />
+        <Route path="messages" element={<Messages />} />
         <Route path="tariffs" element={<Tariffs />} />
         <Route path="om-report" element={<OmReport />} />
         <Route path="financial" element={<Financial />} />

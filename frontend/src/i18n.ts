@@ -1,6 +1,26 @@
 /** English and French strings; Benin defaults to French. */
 
 const en = {
+  messages: "Messages",
+  messagesSent: "Messages sent",
+  invalidSms: "Invalid",
+  messageLanguage: "Language of messages",
+  allCountryLanguages: "All the country's languages",
+  kind: "Kind",
+  allKinds: "All kinds",
+  allStatuses: "All statuses",
+  recipient: "To",
+  queuedAt: "Queued",
+  attempts: "Attempts",
+  retry: "Retry",
+  searchMessages: "Search",
+  messageKinds: {
+    receipt: "receipt", low_balance: "low balance", notice: "notice", reply: "reply", balance: "balance",
+  } as Record<string, string>,
+  messageStatuses: {
+    queued: "queued", handed_over: "handed over", pending: "sending", sent: "sent",
+    delivered: "delivered", failed: "failed",
+  } as Record<string, string>,
   pipeline: "Pipeline",
   onboarding: "Onboarding",
   stage: "Stage",
@@ -263,6 +283,26 @@ const en = {
 type Strings = typeof en;
 
 const fr: Strings = {
+  messages: "Messages",
+  messagesSent: "Messages envoyés",
+  invalidSms: "Invalides",
+  messageLanguage: "Langue des messages",
+  allCountryLanguages: "Toutes les langues du pays",
+  kind: "Type",
+  allKinds: "Tous les types",
+  allStatuses: "Tous les statuts",
+  recipient: "Destinataire",
+  queuedAt: "En file le",
+  attempts: "Tentatives",
+  retry: "Relancer",
+  searchMessages: "Rechercher",
+  messageKinds: {
+    receipt: "reçu", low_balance: "solde bas", notice: "avis", reply: "réponse", balance: "solde",
+  } as Record<string, string>,
+  messageStatuses: {
+    queued: "en file", handed_over: "remis", pending: "en cours d'envoi", sent: "envoyé",
+    delivered: "distribué", failed: "échec",
+  } as Record<string, string>,
   pipeline: "Parcours",
   onboarding: "Raccordement",
   stage: "Étape",

@@ -27,6 +27,10 @@ class AppError(Exception):
         self.headers: dict[str, str] = {}
         """Extra response headers (`Retry-After`, `WWW-Authenticate`)."""
 
+    def body(self) -> dict[str, Any]:
+        """The answer's JSON; a protocol with its own error shape (SMS gateway) overrides it."""
+        return error_body(self.code, self.message, self.fields)
+
 
 class NotFound(AppError):
     status_code = 404
@@ -84,7 +88,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, error: AppError) -> JSONResponse:
         return JSONResponse(
-            error_body(error.code, error.message, error.fields),
+            error.body(),
             status_code=error.status_code,
             headers=error.headers or None,
         )
@@ -143,6 +147,12 @@ def document_errors(app: FastAPI, extra: GuardResponses | None = None) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _generic(response: dict[str, Any]) -> bool:
+    """A response without its own body schema, or with FastAPI's unused validation error."""
+    content = response.get("content")
+    return not content or "HTTPValidationError" in str(content)
+
+
 def _document_errors(document: dict[str, Any], extra: GuardResponses | None) -> None:
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     answer = ErrorAnswer.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -157,7 +167,7 @@ def _document_errors(document: dict[str, Any], extra: GuardResponses | None) -> 
             for status, description in (extra(path, method, operation) if extra else {}).items():
                 responses.setdefault(str(status), {"description": description})
             for status, response in responses.items():
-                if status[:1] in ("4", "5"):
+                if status[:1] in ("4", "5") and _generic(response):
                     response["content"] = error_content
     if "HTTPValidationError" in schemas and "HTTPValidationError" not in str(document["paths"]):
         schemas.pop("HTTPValidationError", None)

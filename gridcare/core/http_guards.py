@@ -206,8 +206,10 @@ class HttpGuard:
             return body
         if credential_missing:  # a body no header announced (HTTP/2 without a length)
             raise _no_credential()
-        if not _is_json(headers.get(b"content-type", b"")):
-            return body  # an upload (a spreadsheet is binary): its route reads it as a file
+        if headers.get(b"content-encoding") or not _is_json(headers.get(b"content-type", b"")):
+            # An upload (a spreadsheet is binary) or a compressed body (the SMS gateway app may
+            # gzip): the route reads it, inflating within its own bound.
+            return body
         problem = json_problem(body, max_depth=self.max_json_depth, allow_nul=self.keeps_nul(path))
         if problem is not None:
             raise Refusal(422, "validation_error", problem, field="body")

@@ -201,3 +201,34 @@ def test_finance_queues_given_up_credits_again_from_the_dashboard(
     with psycopg.connect(platform.ls_database_url) as connection:
         dead = connection.execute("SELECT count(*) FROM credit_outbox WHERE status = 'dead'")
         assert dead.fetchone() == (0,)
+
+
+def test_the_messages_page_and_a_customers_messages(
+    page: Page, platform: Platform, shot: Shot
+) -> None:
+    log_in(page, "LS")  # the seeded payments of ls_account queued receipts to its holder
+    nav(page, "Messages")
+    rows = page.locator("table.messages tbody tr[data-testid^=message-]")
+    expect(rows.first).to_be_visible()
+    page.locator("form[aria-label=Search] input[name=account_number]").fill(platform.ls_account)
+    page.locator("form[aria-label=Search] select[name=kind]").select_option("receipt")
+    page.locator("form[aria-label=Search] button[type=submit]").click()
+    expect(rows.nth(2)).to_be_visible()  # 3 seeded receipts, more if other tests paid meanwhile
+    expect(rows.first).to_contain_text("receipt")
+    # queued, or handed over if a test before this one posted to the SMS gateway endpoint
+    expect(rows.first).to_contain_text(re.compile("queued|handed over", re.IGNORECASE))
+    shot(page, "messages-ls")
+    page.set_viewport_size(PHONE)
+    expect(page.locator("form[aria-label=Search] select[name=kind]")).to_be_visible()
+    shot(page, "messages-ls-phone")
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.goto(f"/customers/{platform.ls_account}")
+    expect(page.get_by_role("heading", name="Messages sent")).to_be_visible()
+    expect(page.locator("table.messages tbody tr[data-testid^=message-]").nth(2)).to_be_visible()
+    language = page.locator("select[name=language]")
+    expect(language.locator("option")).to_have_count(3)  # all, Sesotho, English
+    language.select_option("en")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("Saved")
+    language.select_option("")  # as seeded, for the other tests
+    page.get_by_role("button", name="Save").click()

@@ -118,6 +118,8 @@ export interface Customer {
   village?: string | null;
   plot_number?: string | null;
   second_phone?: string | null;
+  /** The language of the customer's messages (`st`); unset: every language of the country. */
+  language?: string | null;
   rooms?: number | null;
   appliances?: number | null;
 }
@@ -181,6 +183,30 @@ export interface InboxMessage {
   payment_id: number | null;
   account_number: string | null;
   allocated_by: string | null;
+}
+
+/** One outbound message (receipt, alert…) and what the SMS gateway reported for it. */
+export interface OutboundMessage {
+  id: number;
+  gateway_id: string;
+  channel: string;
+  to: string;
+  content: string;
+  language: string | null;
+  kind: string;
+  account_number: string | null;
+  customer_id: number | null;
+  payment_id: number | null;
+  status: string;
+  /** The gateway phone it was handed to. */
+  gateway: string | null;
+  reason: string | null;
+  attempts: number;
+  created_at: string;
+  handed_over_at: string | null;
+  sent_at: string | null;
+  delivered_at: string | null;
+  failed_at: string | null;
 }
 
 export interface Tariff {

@@ -19,6 +19,7 @@ export function Layout() {
     ["/customers/new", t.newCustomer, can("customers.write")],
     ["/customers/import", t.importCustomers, can("customers.write")],
     ["/payments", t.payments, true],
+    ["/messages", t.messages, true],
     ["/tariffs", t.tariffs, true],
     ["/om-report", t.omReport, true],
     ["/financial", t.financial, true],

@@ -7,19 +7,20 @@ import { formatDateTime } from "../format";
 import { ErrorNote } from "./Notes";
 import { errorText, useLoad } from "./useLoad";
 
-type Box = "unmatched" | "unparsed" | "parked";
+type Box = "unmatched" | "unparsed" | "parked" | "invalid";
 
-/** Messages that did not become payments; unmatched and parked ones can be given an account. */
+/** Messages that did not become payments; unmatched and parked ones can be given an account;
+ * invalid ones broke the gateway protocol's limits and are kept to be read. */
 export function SmsInbox({ onAllocated }: { onAllocated(): void }) {
   const { t, path, config } = useSession();
   const [box, setBox] = useState<Box>("unmatched");
   const inbox = useLoad(() => get<Page<InboxMessage>>(path("inbox"), { outcome: box, page_size: 50 }), [path, box]);
-  const labels: Record<Box, string> = { unmatched: t.unmatched, unparsed: t.unparsed, parked: t.parked };
+  const labels: Record<Box, string> = { unmatched: t.unmatched, unparsed: t.unparsed, parked: t.parked, invalid: t.invalidSms };
   if (!config) return null;
   return (
     <div className="inbox">
       <div className="segmented" role="tablist">
-        {(["unmatched", "unparsed", "parked"] as const).map((b) => (
+        {(["unmatched", "unparsed", "parked", "invalid"] as const).map((b) => (
           <button key={b} type="button" role="tab" aria-selected={b === box} className={b === box ? "" : "secondary"}
             onClick={() => setBox(b)}>{labels[b]}{b === box && inbox.data ? ` (${inbox.data.total})` : ""}</button>
         ))}
@@ -34,7 +35,7 @@ export function SmsInbox({ onAllocated }: { onAllocated(): void }) {
               <td>{m.sender}</td>
               <td className="sms">{m.content}</td>
               <td>{m.reason ?? "—"}</td>
-              <td>{box !== "unparsed" && (
+              <td>{(box === "unmatched" || box === "parked") && (
                 <AllocateForm message={m} onDone={() => { void inbox.reload(); onAllocated(); }} />
               )}</td>
             </tr>

@@ -1,6 +1,6 @@
 import { useParams } from "react-router-dom";
 import { get } from "../api/client";
-import type { CustomerDetail as Detail, Onboarding, Page, Payment } from "../api/types";
+import type { CustomerDetail as Detail, Onboarding, OutboundMessage, Page, Payment } from "../api/types";
 import { useSession } from "../auth/session";
 import { BalanceCard } from "../components/customer/BalanceCard";
 import { ConsumptionChart } from "../components/customer/ConsumptionChart";
@@ -11,6 +11,7 @@ import { DeactivateCard } from "../components/customer/DeactivateCard";
 import { MetersTable } from "../components/customer/MetersTable";
 import { OnboardingCard } from "../components/customer/OnboardingCard";
 import { WaitingPayments } from "../components/customer/WaitingPayments";
+import { MessagesTable } from "../components/MessagesTable";
 import { PaymentsTable } from "../components/PaymentsTable";
 import { ErrorNote } from "../components/Notes";
 import { useLoad } from "../components/useLoad";
@@ -23,6 +24,13 @@ export function CustomerDetail() {
   const payments = useLoad(
     () => get<Page<Payment>>(path("payments"), { account_number: account, page_size: 50 }),
     [path, account],
+  );
+  const customerId = customer.data?.id;
+  const messages = useLoad(
+    () => customerId === undefined
+      ? Promise.resolve(null)
+      : get<Page<OutboundMessage>>(path("messages"), { customer_id: customerId, page_size: 20 }),
+    [path, customerId],
   );
   const onboarding = useLoad(() => get<Onboarding>(path("onboarding", { account_number: account })), [path, account]);
   const reloadAll = () => {
@@ -65,6 +73,9 @@ export function CustomerDetail() {
       <h2>{t.ledger}</h2>
       <ErrorNote error={payments.error} />
       {payments.data && <PaymentsTable payments={payments.data.items} onChanged={() => void payments.reload()} />}
+      <h2>{t.messagesSent}</h2>
+      <ErrorNote error={messages.error} />
+      {messages.data && <MessagesTable messages={messages.data.items} onChanged={() => void messages.reload()} />}
       {detail.active && can("customers.write") && <DeactivateCard account={account} onDone={reloadAll} />}
     </section>
   );

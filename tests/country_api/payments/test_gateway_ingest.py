@@ -32,15 +32,26 @@ async def test_missing_or_wrong_key_is_401_and_nothing_is_stored(
     assert rows(ls_db, "SELECT count(*) FROM sms_messages") == [(0,)]
 
 
-async def test_invalid_bodies_are_400_with_the_reason(ls_pay: httpx.AsyncClient) -> None:
+async def test_invalid_bodies_are_400_in_the_apps_error_shape(ls_pay: httpx.AsyncClient) -> None:
     answer = await ls_pay.post("/api/sms/incoming", content=b"{not json", headers=GATEWAY)
     assert answer.status_code == 400
-    assert "not JSON" in answer.json()["error"]["message"]
+    assert answer.json()["error"] is True
+    assert "not JSON" in answer.json()["message"]
+    answer = await ls_pay.post("/api/sms/incoming", json={"messages": "x"}, headers=GATEWAY)
+    assert answer.status_code == 400
+    assert answer.json()["fields"][0]["field"] == "messages"
+
+
+async def test_a_message_without_a_sender_is_kept_as_invalid_not_a_failed_batch(
+    ls_pay: httpx.AsyncClient, ls_db: str
+) -> None:
     answer = await ls_pay.post(
         "/api/sms/incoming", json={"messages": [{"id": "1", "content": "x"}]}, headers=GATEWAY
     )
-    assert answer.status_code == 400
-    assert answer.json()["error"]["fields"][0]["field"] == "messages.0.from"
+    assert answer.status_code == 200
+    [result] = answer.json()["results"]
+    assert result["outcome"] == "invalid" and "from" in result["reason"]
+    assert rows(ls_db, "SELECT outcome, content FROM sms_messages") == [("invalid", "x")]
 
 
 async def test_a_payment_sms_is_stored_paid_credited_and_receipted(
@@ -53,11 +64,13 @@ async def test_a_payment_sms_is_stored_paid_credited_and_receipted(
     assert result["outcome"] == "payment"
     assert result["account_number"] == "0252SHG"
     assert (result["amount"], result["currency"]) == ("125.50", "LSL")
-    [receipt] = body["messages"]
-    assert receipt["to"] == "+26650000001"
-    sesotho, english = receipt["content"].split("\n")
+    holder, payer = body["messages"]  # the payer (26650000001) is not the account holder
+    assert (holder["to"], payer["to"]) == ("+26650000009", "+26650000001")
+    assert holder["content"] == payer["content"] and holder["id"] != payer["id"]
+    sesotho, english = holder["content"].split("\n")
     assert "M125.50" in sesotho and "0252SHG" in sesotho and "amohetsoe" in sesotho
     assert english.startswith("Payment of LSL125.50 for account 0252SHG")
+    assert "Balance: LSL0.00 (" not in english and "Balance: " in english
     stored = rows(
         ls_db,
         "SELECT sender, content, sms_received, outcome, payment_id FROM sms_messages",
@@ -74,11 +87,12 @@ async def test_a_gateway_retry_is_a_duplicate_and_pays_once(
 ) -> None:
     add_account(ls_db, "0252SHG")
     message = sms(mpesa("50.00", txn="RETRY1"), id="77")
-    first = (await post_sms(ls_pay, message))["results"][0]
+    first_answer = await post_sms(ls_pay, message)
+    first = first_answer["results"][0]
     again = await post_sms(ls_pay, message)
     assert again["results"][0]["outcome"] == "duplicate"
     assert again["results"][0]["payment_id"] == first["payment_id"]
-    assert again["messages"] == []
+    assert again["messages"] == first_answer["messages"]  # no status yet: the receipt again
     other_gateway = (await post_sms(ls_pay, {**message, "id": "78"}))["results"][0]
     assert other_gateway["outcome"] == "duplicate"
     assert other_gateway["payment_id"] == first["payment_id"]

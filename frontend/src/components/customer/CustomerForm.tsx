@@ -4,12 +4,14 @@ import { ApiError, patch } from "../../api/client";
 import type { CustomerDetail } from "../../api/types";
 import { useSession } from "../../auth/session";
 
-const EDITABLE = ["first_name", "last_name", "phone", "second_phone", "national_id", "village", "plot_number"] as const;
+const EDITABLE = [
+  "first_name", "last_name", "phone", "second_phone", "national_id", "village", "plot_number", "language",
+] as const;
 type Editable = (typeof EDITABLE)[number];
 
 /** The customer's details; editable by roles that may write customers, errors shown per field. */
 export function CustomerForm(props: { customer: CustomerDetail; account: string; onSaved(): void }) {
-  const { t, path, can } = useSession();
+  const { t, path, can, config, language: uiLanguage } = useSession();
   const initial = Object.fromEntries(EDITABLE.map((f) => [f, props.customer[f] ?? ""])) as Record<Editable, string>;
   const [values, setValues] = useState(initial);
   const [problem, setProblem] = useState<ApiError | null>(null);
@@ -17,8 +19,10 @@ export function CustomerForm(props: { customer: CustomerDetail; account: string;
   const editable = can("customers.write");
   const labels: Record<Editable, string> = {
     first_name: t.firstName, last_name: t.lastName, phone: t.phone, second_phone: t.secondPhone,
-    national_id: t.nationalId, village: t.village, plot_number: t.plotNumber,
+    national_id: t.nationalId, village: t.village, plot_number: t.plotNumber, language: t.messageLanguage,
   };
+  const languages = [...new Set((config?.locales ?? []).map((locale) => locale.split("_")[0] ?? locale))];
+  const languageName = (code: string) => new Intl.DisplayNames([uiLanguage], { type: "language" }).of(code) ?? code;
   const { category, gender, latitude, longitude } = props.customer;
 
   async function submit(event: FormEvent) {
@@ -43,9 +47,17 @@ export function CustomerForm(props: { customer: CustomerDetail; account: string;
       {EDITABLE.map((field) => (
         <label key={field}>
           {labels[field]}
-          <input name={field} value={values[field]} readOnly={!editable}
-            onChange={(e) => setValues({ ...values, [field]: e.target.value })}
-            aria-invalid={Boolean(problem?.messageFor(field))} />
+          {field === "language" ? (
+            <select name={field} value={values[field]} disabled={!editable}
+              onChange={(e) => setValues({ ...values, [field]: e.target.value })}>
+              <option value="">{t.allCountryLanguages}</option>
+              {languages.map((code) => <option key={code} value={code}>{languageName(code)}</option>)}
+            </select>
+          ) : (
+            <input name={field} value={values[field]} readOnly={!editable}
+              onChange={(e) => setValues({ ...values, [field]: e.target.value })}
+              aria-invalid={Boolean(problem?.messageFor(field))} />
+          )}
           {problem?.messageFor(field) && <span className="field-error">{problem.messageFor(field)}</span>}
         </label>
       ))}

@@ -1,0 +1,1 @@
+"""Outbound messages: every SMS (later WhatsApp) we send, with its delivery status."""
