@@ -114,8 +114,7 @@ class GatewayMessage(BaseModel):
     @field_validator("id", "sender", "content", mode="after")
     @classmethod
     def _without_nul(cls, value: str) -> str:
-        """PostgreSQL text holds no NUL: kept as U+FFFD, so the message is still stored."""
-        return value.replace("\x00", "\ufffd")
+        return storable(value)
 
     def incoming(self) -> IncomingSms:
         return IncomingSms(
@@ -230,6 +229,13 @@ def _read_message(item: Any, index: int) -> IncomingSms | InvalidGatewayMessage:
         return InvalidGatewayMessage(_as_stored(item, index), f"invalid message: {problems}"[:500])
 
 
+def storable(text: str) -> str:
+    """Text PostgreSQL can hold, so the message is still stored as near verbatim as it allows:
+    a NUL becomes U+FFFD, half of a UTF-16 pair on its own is written out (`\\udbf0`)."""
+    cleaned = text.replace("\x00", "\ufffd")
+    return cleaned.encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
 def _as_stored(item: Any, index: int) -> IncomingSms:
     """What can be kept of an invalid message: its content verbatim, id and sender cut to fit."""
     fields = item if isinstance(item, dict) else {}
@@ -237,14 +243,15 @@ def _as_stored(item: Any, index: int) -> IncomingSms:
     content = fields.get("content")
     if not isinstance(content, str):
         content = json.dumps(item, ensure_ascii=False, default=str)
+    content = storable(content)
     if isinstance(raw_id, str | int) and str(raw_id):
-        message_id = str(raw_id)[:ID_LIMIT]
+        message_id = storable(str(raw_id))[:ID_LIMIT]
     else:  # no usable id: the content names it, so the app's re-send is a duplicate
         message_id = "invalid:" + content_hash(content)[:40]
     sender = fields.get("from")
     return IncomingSms(
         gateway_message_id=message_id,
-        sender=(sender if isinstance(sender, str) else "")[:SENDER_LIMIT],
+        sender=storable(sender if isinstance(sender, str) else "")[:SENDER_LIMIT],
         content=content,
     )
 

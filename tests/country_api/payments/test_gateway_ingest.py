@@ -178,3 +178,19 @@ async def test_a_nul_in_one_message_does_not_refuse_the_post(
     assert [r["outcome"] for r in body["results"]] == ["unparsed", "payment"]
     stored = rows(ls_db, "SELECT content FROM sms_messages WHERE gateway_message_id = 'nul-1'")
     assert stored == [("hello\ufffdthere",)]
+
+
+async def test_text_the_database_cannot_hold_is_stored_as_near_verbatim_as_it_can(
+    ls_pay: httpx.AsyncClient, ls_db: str
+) -> None:
+    # A NUL and half a UTF-16 pair, as JSON escapes (no client library would encode them).
+    raw = '{"messages": [{"id": "odd\\u0000id", "content": "half \\udbf0", "sms_received": "x"}]}'
+    answer = await ls_pay.post(
+        "/api/sms/incoming",
+        content=raw.encode(),
+        headers={**GATEWAY, "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert [r["outcome"] for r in answer.json()["results"]] == ["invalid"]
+    stored = rows(ls_db, "SELECT gateway_message_id, content FROM sms_messages")
+    assert stored == [("odd\ufffdid", "half \\udbf0")]
