@@ -67,28 +67,42 @@ def register_meter(*, session: Session, actor: str, data: MeterCreate) -> Meter:
         number = normalise_account_number(data.account_number)
         raise InvalidInput.for_field("account_number", f"no account {number}") from None
     account = _locked_account(session, found.id or 0)
-    customer = session.get(Customer, account.customer_id)
-    if account.closed_at is not None or (customer is not None and not customer.active):
+    if not account_is_active(session, account):
         raise Conflict(f"account {account.account_number} is closed or its customer inactive")
     meter = session.exec(select(Meter).where(col(Meter.meter_id) == data.meter_id)).first()
     if meter is None:
-        meter = Meter(meter_id=data.meter_id, platform=data.platform, status=MeterStatus.ACTIVE)
-        session.add(meter)
-        flush_or_conflict(session, account.account_number)
-        record_mutation(
-            session=session,
-            actor=actor,
-            action="insert",
-            table="meters",
-            record_id=meter.id,
-            old=None,
-            new={"meter_id": meter.meter_id, "platform": meter.platform, "status": meter.status},
+        meter = _new_meter(
+            session, actor, account, data.meter_id, data.platform, MeterStatus.ACTIVE
         )
     else:
         _check_reusable(session, meter, data)
     target = assignment_state(session=session, account_id=account.id or 0)
     target[meter.meter_id] = data.role.value
     apply_assignment_state(session=session, actor=actor, account=account, target=target)
+    return meter
+
+
+def _new_meter(
+    session: Session,
+    actor: str,
+    account: Account,
+    meter_id: str,
+    platform: MeterPlatform,
+    status: MeterStatus,
+) -> Meter:
+    """A meter registered now, audited (the account names it in a conflict's message)."""
+    meter = Meter(meter_id=meter_id, platform=platform, status=status)
+    session.add(meter)
+    flush_or_conflict(session, account.account_number)
+    record_mutation(
+        session=session,
+        actor=actor,
+        action="insert",
+        table="meters",
+        record_id=meter.id,
+        old=None,
+        new={"meter_id": meter.meter_id, "platform": meter.platform, "status": meter.status},
+    )
     return meter
 
 
@@ -126,19 +140,7 @@ def ensure_meter(
                 field.replace("meter_id", "platform"),
                 f"meter {meter_id} is not registered: name its platform",
             )
-        meter = Meter(meter_id=meter_id.strip(), platform=platform, status=MeterStatus.INACTIVE)
-        session.add(meter)
-        flush_or_conflict(session, account.account_number)
-        record_mutation(
-            session=session,
-            actor=actor,
-            action="insert",
-            table="meters",
-            record_id=meter.id,
-            old=None,
-            new={"meter_id": meter.meter_id, "platform": meter.platform, "status": meter.status},
-        )
-        return meter
+        return _new_meter(session, actor, account, meter_id.strip(), platform, MeterStatus.INACTIVE)
     if meter.status == MeterStatus.DECOMMISSIONED:
         raise Conflict(f"meter {meter.meter_id} is decommissioned")
     if platform is not None and meter.platform != platform:

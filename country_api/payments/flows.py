@@ -48,15 +48,7 @@ def ingest_sms(
     parsers: Sequence[PaymentParser],
     sms: IncomingSms,
 ) -> IngestResult:
-    message_id = store_message(
-        session=session,
-        source="gateway",
-        gateway_message_id=sms.gateway_message_id,
-        sender=sms.sender,
-        content=sms.content,
-        sms_sent=sms.sms_sent,
-        sms_received=sms.sms_received,
-    )
+    message_id = _store_gateway_sms(session, sms)
     if message_id is None:
         return _redelivery(session=session, country=country, key=sms.gateway_message_id, sms=sms)
     try:
@@ -75,12 +67,9 @@ def ingest_sms(
     return result
 
 
-def ingest_invalid_sms(
-    *, session: Session, country: CountryConfig, sms: IncomingSms, reason: str
-) -> IngestResult:
-    """A message that breaks the gateway protocol's limits: kept as `invalid` with the reason,
-    so the app's batch goes through (it re-sends a failed batch forever) and staff can see it."""
-    message_id = store_message(
+def _store_gateway_sms(session: Session, sms: IncomingSms) -> int | None:
+    """The message stored verbatim; None when this exact message was stored before."""
+    return store_message(
         session=session,
         source="gateway",
         gateway_message_id=sms.gateway_message_id,
@@ -89,6 +78,14 @@ def ingest_invalid_sms(
         sms_sent=sms.sms_sent,
         sms_received=sms.sms_received,
     )
+
+
+def ingest_invalid_sms(
+    *, session: Session, country: CountryConfig, sms: IncomingSms, reason: str
+) -> IngestResult:
+    """A message that breaks the gateway protocol's limits: kept as `invalid` with the reason,
+    so the app's batch goes through (it re-sends a failed batch forever) and staff can see it."""
+    message_id = _store_gateway_sms(session, sms)
     if message_id is None:
         return _redelivery(session=session, country=country, key=sms.gateway_message_id, sms=sms)
     finish_message(session=session, message_id=message_id, outcome=Outcome.INVALID, reason=reason)
