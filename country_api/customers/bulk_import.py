@@ -146,6 +146,7 @@ def check_rows(
         elif not site.active:
             problems.append(("site_code", f"site {site.code} is inactive"))
         payload = {name: value for name, value in raw.items() if value != ""}
+        # An unknown site is reported above; a stand-in lets the other fields be checked too.
         payload["site_code"] = site.code if site else "XXX"
         try:
             data = CustomerCreate.model_validate(payload)
